@@ -81,6 +81,7 @@ final class SqliteBackend implements StoreBackend {
     Path db = dir.resolve(DB_FILE);
     WriteLock lock = new WriteLock(dir.resolve("write.lock"));
     Connection c = null;
+    SqliteBackend backend;
     FileLock held = lock.acquire();
     try {
       c = connect(db);
@@ -88,10 +89,7 @@ final class SqliteBackend implements StoreBackend {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA synchronous = " + (options.sync() == SyncMode.FULL ? "FULL" : "NORMAL"));
       }
-      SqliteBackend backend = new SqliteBackend(dir, options, lock, c);
-      LOG.info("Sluice store opened at {} (sync {})", dir, options.sync());
-      backend.startPurgeIfNeeded();
-      return backend;
+      backend = new SqliteBackend(dir, options, lock, c);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(c);
       lock.close();
@@ -108,6 +106,10 @@ final class SqliteBackend implements StoreBackend {
         LOG.warn("cannot release the write lock of {}", dir, e);
       }
     }
+    LOG.info("Sluice store opened at {} (sync {})", dir, options.sync());
+    // Only after the lock is released: the purger writes through the writer thread, which takes it.
+    backend.startPurgeIfNeeded();
+    return backend;
   }
 
   static Connection connect(Path db) throws SQLException {
