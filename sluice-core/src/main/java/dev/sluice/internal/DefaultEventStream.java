@@ -4,7 +4,6 @@ import dev.sluice.CodecException;
 import dev.sluice.EventStream;
 import dev.sluice.Record;
 import dev.sluice.Retention;
-import dev.sluice.SluiceException;
 import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +41,7 @@ final class DefaultEventStream<T> implements EventStream<T> {
   @Override
   public long append(String key, T value) {
     Entry entry = encode(key, value);
-    return await(store.backend().append(name, List.of(entry)));
+    return store.backend().appendAndWait(name, List.of(entry));
   }
 
   @Override
@@ -57,7 +55,7 @@ final class DefaultEventStream<T> implements EventStream<T> {
     for (T value : values) {
       entries.add(encode(null, value));
     }
-    return await(store.backend().append(name, entries));
+    return store.backend().appendAndWait(name, entries);
   }
 
   @Override
@@ -170,34 +168,6 @@ final class DefaultEventStream<T> implements EventStream<T> {
               + ": "
               + e.getMessage(),
           e);
-    }
-  }
-
-  private static long await(CompletableFuture<Long> offset) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return offset.get();
-        } catch (InterruptedException e) {
-          // The append is already submitted and will commit or fail; report its outcome.
-          interrupted = true;
-        }
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof StoreException) {
-        // A new exception, so the caller's own stack shows beside the writer's.
-        throw new StoreException(cause.getMessage(), cause);
-      }
-      if (cause instanceof SluiceException se) {
-        throw se;
-      }
-      throw new StoreException("append failed: " + cause, cause);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
