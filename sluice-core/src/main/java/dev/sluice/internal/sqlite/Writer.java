@@ -27,14 +27,15 @@ import org.slf4j.LoggerFactory;
  * Group-commits the store's writes: appends and other write work, from every thread of the process,
  * in short {@code BEGIN IMMEDIATE} transactions under the OS write lock.
  *
- * <p>Writers queue in one deque. The one at the front becomes the leader: it takes everything
- * queued (up to {@link #MAX_RECORDS} records), commits it in one transaction on its own thread,
- * wakes the writers it served, and hands the lead to the next front. So sixteen threads appending
- * one record each cost about one commit, and a lone synchronous append costs no thread handoff.
- * {@code appendAsync} entries have no waiting thread; when one is at the front, the background
- * thread leads. Offsets follow queue order, so each thread's appends keep their order. Stream state
- * (next offset, timestamp floor) is read inside every transaction, never cached across them,
- * because other processes write too.
+ * <p>Writers queue in one deque. A synchronous writer that finds the queue empty and nobody
+ * committing commits on its own thread, so a lone {@code append} costs no thread handoff. Otherwise
+ * the background thread leads: it takes everything queued (up to {@link #MAX_RECORDS} records),
+ * commits it in one transaction and wakes the writers it served, so sixteen threads appending one
+ * record each cost about one commit. (Handing the lead from one caller to the next was tried and
+ * was slower on two cores: every handoff waits for the next caller to be scheduled.) Offsets follow
+ * queue order, so each thread's appends keep their order. Stream state (next offset, timestamp
+ * floor) is read inside every transaction, never cached across them, because other processes write
+ * too.
  */
 final class Writer {
   private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
@@ -118,15 +119,15 @@ final class Writer {
     try {
       checkOpen();
       queue.add(task);
-      while (!task.done && (leading || queue.peekFirst() != task)) {
+      if (!leading && queue.peekFirst() == task) {
+        lead(); // uncontended: commit on this thread, no handoff
+      }
+      while (!task.done) {
         mutex.unlock();
         LockSupport.park(this);
         // An interrupt cannot cancel a queued write; keep it for the caller.
         interrupted |= Thread.interrupted();
         mutex.lock();
-      }
-      if (!task.done) {
-        lead();
       }
     } finally {
       mutex.unlock();
@@ -164,11 +165,8 @@ final class Writer {
           LockSupport.unpark(t.waiter);
         }
       }
-      Task next = queue.peekFirst();
-      if (next != null && next.waiter != null) {
-        LockSupport.unpark(next.waiter);
-      } else if (next != null || closing) {
-        asyncWork.signal(); // async work to lead, or a closing writer waiting for the last leader
+      if (!queue.isEmpty() || closing) {
+        asyncWork.signal(); // more to lead, or a closing writer waiting for the last leader
       }
     }
     if (!appended.isEmpty()) {
@@ -181,7 +179,7 @@ final class Writer {
     try {
       while (true) {
         Task front = queue.peekFirst();
-        if (!leading && front != null && (front.waiter == null || closing)) {
+        if (!leading && front != null) {
           lead();
         } else if (closing && front == null && !leading) {
           return;
