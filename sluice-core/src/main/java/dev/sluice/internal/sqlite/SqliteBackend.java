@@ -42,6 +42,7 @@ final class SqliteBackend implements StoreBackend {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteBackend.class);
   static final String DB_FILE = "sluice.db";
   private static final int PURGE_BATCH = 5_000;
+  private static final long WAL_SIZE_LIMIT = 64L << 20;
 
   private final String url;
   private final Path dir;
@@ -88,6 +89,9 @@ final class SqliteBackend implements StoreBackend {
       Schema.createOrCheck(c, db);
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA synchronous = " + (options.sync() == SyncMode.FULL ? "FULL" : "NORMAL"));
+        // SQLite checkpoints the WAL every 1,000 pages as this connection commits; this caps the
+        // file's size on disk after each checkpoint, so a burst does not leave a huge WAL behind.
+        s.execute("PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT);
       }
       backend = new SqliteBackend(dir, options, lock, c);
     } catch (SQLException | RuntimeException e) {

@@ -113,6 +113,24 @@ class SqliteStoreTest {
   }
 
   @Test
+  void theWalIsCheckpointedAndKeptBoundedWhileWriting() throws Exception {
+    try (Store store = Sluice.open(url())) {
+      EventStream<byte[]> s = store.stream("bulk", dev.sluice.Codecs.bytes());
+      List<byte[]> batch = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        batch.add(new byte[1_000]);
+      }
+      for (int i = 0; i < 24; i++) { // ~24 MB of records
+        s.appendAll(batch);
+      }
+      // Checkpoints moved the records into the database file and the WAL was reused.
+      Path wal = dir.resolve("store").resolve("sluice.db-wal");
+      assertThat(Files.size(wal)).isLessThan(12L << 20);
+      assertThat(Files.size(dir.resolve("store").resolve("sluice.db"))).isGreaterThan(12L << 20);
+    }
+  }
+
+  @Test
   void aRelativeAndAnAbsolutePathToOneDirectoryShareOneStore() throws Exception {
     Path cwd = Path.of("").toAbsolutePath();
     Path relative = cwd.relativize(dir.resolve("store"));
