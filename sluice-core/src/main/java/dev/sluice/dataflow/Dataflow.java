@@ -136,10 +136,10 @@ public final class Dataflow<I, O> {
     }
 
     /**
-     * Aggregates the values of each key within each epoch and emits one {@code KV(key,
-     * aggregator)} per key and epoch when the epoch is complete on every worker. Items are routed
-     * by key, so each key has exactly one aggregator per epoch. Values reach the reducer in no
-     * defined order within an epoch.
+     * Aggregates the values of each key within each epoch and emits one {@code KV(key, aggregator)}
+     * per key and epoch when the epoch is complete on every worker. Items are routed by key, so
+     * each key has exactly one aggregator per epoch. Values reach the reducer in no defined order
+     * within an epoch.
      */
     public <V> Builder<I, T> reduceEpoch(Reducer<V> reducer) {
       return then(new Step.ReduceEpoch(erase(reducer, "reducer")));
@@ -224,8 +224,7 @@ public final class Dataflow<I, O> {
     }
 
     /** See {@link Builder#reduce}. */
-    public <V> Captured<I, T, O> reduce(
-        Reducer<V> reducer, CompletionCheck<? super V> isComplete) {
+    public <V> Captured<I, T, O> reduce(Reducer<V> reducer, CompletionCheck<? super V> isComplete) {
       return then(new Step.Reduce(erase(reducer, "reducer"), erase(isComplete, "isComplete")));
     }
 

@@ -48,7 +48,9 @@ final class EpochAggregates {
     }
   }
 
-  /** Emits {@code KV(key, aggregator)} for every epoch below {@code frontier}, then forgets them. */
+  /**
+   * Emits {@code KV(key, aggregator)} for every epoch below {@code frontier}, then forgets them.
+   */
   void emitBelow(long frontier, Node next) throws Exception {
     while (!epochs.isEmpty() && epochs.firstKey() < frontier) {
       Map.Entry<Long, LinkedHashMap<Object, Slot>> entry = epochs.pollFirstEntry();

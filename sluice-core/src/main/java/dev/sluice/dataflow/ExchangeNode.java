@@ -4,8 +4,8 @@ package dev.sluice.dataflow;
  * Routes each KV item to the worker that owns its key, for the keyed stage that follows; frontier
  * advances go to every worker, so that each channel of that stage carries epoch markers.
  *
- * <p>Items for this worker itself skip the queues and go straight to the local stage head.
- * Confined to one worker thread.
+ * <p>Items for this worker itself skip the queues and go straight to the local stage head. Confined
+ * to one worker thread.
  */
 final class ExchangeNode extends Node {
   private final Worker worker;

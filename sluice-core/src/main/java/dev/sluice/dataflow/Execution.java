@@ -24,15 +24,15 @@ import java.util.Objects;
  * a {@link SluiceException} whose cause is the {@link InterruptedException}, with the thread's
  * interrupt flag set again.
  *
- * <p>All methods block until the run ends and are safe to call from any thread, also
- * concurrently for different runs.
+ * <p>All methods block until the run ends and are safe to call from any thread, also concurrently
+ * for different runs.
  */
 public final class Execution {
   private Execution() {}
 
   /**
-   * Runs the flow on one worker, the calling thread, and returns the captured {@code (epoch,
-   * item)} pairs in the order they were captured (which is non-decreasing in epoch).
+   * Runs the flow on one worker, the calling thread, and returns the captured {@code (epoch, item)}
+   * pairs in the order they were captured (which is non-decreasing in epoch).
    *
    * @param input the {@code (epoch, item)} pairs, epochs not decreasing; iterated once
    * @throws SluiceException if epochs decrease or a keyed step meets a bad item or key
@@ -99,9 +99,9 @@ public final class Execution {
    * locally, exactly like {@code spawnCluster(flow, inputBuilder, outputBuilder, 1,
    * workersPerProc)}.
    *
-   * <p>With several addresses it fails before reading any input: multi-process runs go through
-   * the Kafka Streams runner, which is not available yet. Sluice never opens an exchange of its
-   * own between processes.
+   * <p>With several addresses it fails before reading any input: multi-process runs go through the
+   * Kafka Streams runner, which is not available yet. Sluice never opens an exchange of its own
+   * between processes.
    *
    * @param addresses the {@code host:port} of every process of the cluster, this one included
    * @param procId this process's index in {@code addresses}
@@ -136,7 +136,10 @@ public final class Execution {
     spawnCluster(flow, inputBuilder, outputBuilder, 1, workersPerProc);
   }
 
-  /** {@link #clusterMain(Dataflow, InputBuilder, OutputBuilder, List, int, int)} with {@link ProcArgs}. */
+  /**
+   * {@link #clusterMain(Dataflow, InputBuilder, OutputBuilder, List, int, int)} with {@link
+   * ProcArgs}.
+   */
   public static <I, O> void clusterMain(
       Dataflow<I, O> flow,
       InputBuilder<? extends I> inputBuilder,

@@ -13,6 +13,5 @@ package dev.sluice.dataflow;
 @FunctionalInterface
 public interface InputBuilder<I> {
   /** Returns the {@code (epoch, item)} pairs this worker reads. */
-  Iterable<? extends Epoched<? extends I>> build(int workerIndex, int workerCount)
-      throws Exception;
+  Iterable<? extends Epoched<? extends I>> build(int workerIndex, int workerCount) throws Exception;
 }

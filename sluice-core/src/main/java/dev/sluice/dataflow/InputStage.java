@@ -3,8 +3,8 @@ package dev.sluice.dataflow;
 import dev.sluice.SluiceException;
 
 /**
- * The head of a worker's first stage: takes the worker's own input and turns each rise of the
- * input epoch into a frontier advance.
+ * The head of a worker's first stage: takes the worker's own input and turns each rise of the input
+ * epoch into a frontier advance.
  *
  * <p>Rejects input whose epochs decrease, and the epoch {@link Long#MAX_VALUE}, which stands for
  * the end of input. Confined to one worker thread.

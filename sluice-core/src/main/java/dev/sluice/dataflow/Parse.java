@@ -36,8 +36,8 @@ public final class Parse {
   }
 
   /**
-   * Reads {@code -w} (workers per process, default 1), {@code -p} (this process's id, required)
-   * and {@code -a} (the {@code host:port} of a process, repeated for every process, required).
+   * Reads {@code -w} (workers per process, default 1), {@code -p} (this process's id, required) and
+   * {@code -a} (the {@code host:port} of a process, repeated for every process, required).
    *
    * @throws IllegalArgumentException on an unknown flag, a missing flag or value, or a bad number
    */

@@ -32,7 +32,10 @@ class OperatorTest {
   @Test
   void flatMapEmitsEveryItemOfTheResultInTheInputEpoch() {
     var flow =
-        Dataflow.<String>builder().flatMap(line -> Arrays.asList(line.split(" "))).capture().build();
+        Dataflow.<String>builder()
+            .flatMap(line -> Arrays.asList(line.split(" ")))
+            .capture()
+            .build();
 
     assertThat(Execution.run(flow, pairs(0, "split this", 1, "and that")))
         .containsExactlyElementsOf(pairs(0, "split", 0, "this", 1, "and", 1, "that"));
@@ -91,8 +94,18 @@ class OperatorTest {
         Execution.run(
             flow,
             pairs(
-                0, KV.of("a", 1), 0, KV.of("b", 5), 1, KV.of("a", 1), 2, KV.of("a", 1), 3,
-                KV.of("a", 2), 4, KV.of("a", 2)));
+                0,
+                KV.of("a", 1),
+                0,
+                KV.of("b", 5),
+                1,
+                KV.of("a", 1),
+                2,
+                KV.of("a", 1),
+                3,
+                KV.of("a", 2),
+                4,
+                KV.of("a", 2)));
 
     // b is complete on its first value; a completes at epoch 2 (1+1+1), then starts over: 2, 2+2.
     assertThat(out)
@@ -127,8 +140,18 @@ class OperatorTest {
         Execution.run(
             flow,
             pairs(
-                0, KV.of("a", 1), 0, KV.of("b", 10), 0, KV.of("a", 2), 1, KV.of("b", 20), 1,
-                KV.of("b", 1), 3, KV.of("a", 7)));
+                0,
+                KV.of("a", 1),
+                0,
+                KV.of("b", 10),
+                0,
+                KV.of("a", 2),
+                1,
+                KV.of("b", 20),
+                1,
+                KV.of("b", 1),
+                3,
+                KV.of("a", 7)));
 
     assertThat(out)
         .containsExactlyElementsOf(
@@ -158,8 +181,7 @@ class OperatorTest {
             .capture()
             .build();
 
-    var out =
-        Execution.run(flow, pairs(0, KV.of("ab", 1), 0, KV.of("c", 1), 1, KV.of("ab", 5)));
+    var out = Execution.run(flow, pairs(0, KV.of("ab", 1), 0, KV.of("c", 1), 1, KV.of("ab", 5)));
 
     assertThat(out)
         .containsExactlyElementsOf(
@@ -188,7 +210,13 @@ class OperatorTest {
         Execution.run(
             flow,
             pairs(
-                0, KV.of("k", "x"), 0, KV.of("k", "reset"), 1, KV.of("k", "y"), 1,
+                0,
+                KV.of("k", "x"),
+                0,
+                KV.of("k", "reset"),
+                1,
+                KV.of("k", "y"),
+                1,
                 KV.of("j", "z")));
 
     assertThat(out)
@@ -228,7 +256,8 @@ class OperatorTest {
 
     // The epoch-0 counts are captured when epoch 1 starts, before epoch 1's first raw word.
     assertThat(out)
-        .containsExactlyElementsOf(pairs(0, "a", 0, "a", 0, KV.of("a", 2), 1, "b", 1, KV.of("b", 1)));
+        .containsExactlyElementsOf(
+            pairs(0, "a", 0, "a", 0, KV.of("a", 2), 1, "b", 1, KV.of("b", 1)));
   }
 
   @Test
