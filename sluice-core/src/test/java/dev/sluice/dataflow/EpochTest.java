@@ -110,8 +110,7 @@ class EpochTest {
 
   @Test
   void reduceEpochWaitsForMarkersFromEveryWorkerBeforeClosingAnEpoch() {
-    var flow =
-        Dataflow.<KV<String, Long>>builder().reduceEpoch(Long::sum).capture().build();
+    var flow = Dataflow.<KV<String, Long>>builder().reduceEpoch(Long::sum).capture().build();
     List<Epoched<KV<String, Long>>> out = Collections.synchronizedList(new ArrayList<>());
     List<Epoched<KV<String, Long>>> each =
         List.of(
@@ -124,7 +123,9 @@ class EpochTest {
 
     assertThat(out)
         .containsExactlyInAnyOrder(
-            Epoched.of(0, KV.of("k", 3L)), Epoched.of(1, KV.of("k", 3L)), Epoched.of(2, KV.of("k", 3L)));
+            Epoched.of(0, KV.of("k", 3L)),
+            Epoched.of(1, KV.of("k", 3L)),
+            Epoched.of(2, KV.of("k", 3L)));
   }
 
   @Test
@@ -141,15 +142,15 @@ class EpochTest {
     List<Epoched<KV<Integer, Integer>>> out = Collections.synchronizedList(new ArrayList<>());
     List<Epoched<String>> words =
         List.of(
-            Epoched.of(0, "a"), Epoched.of(0, "b"), Epoched.of(0, "a"), Epoched.of(0, "c"),
-            Epoched.of(1, "a"), Epoched.of(1, "b"));
+            Epoched.of(0, "a"),
+            Epoched.of(0, "b"),
+            Epoched.of(0, "a"),
+            Epoched.of(0, "c"),
+            Epoched.of(1, "a"),
+            Epoched.of(1, "b"));
 
     Execution.spawnCluster(
-        flow,
-        (i, n) -> slow(share(words, i, n), 3L * i),
-        (i, n) -> out::add,
-        1,
-        4);
+        flow, (i, n) -> slow(share(words, i, n), 3L * i), (i, n) -> out::add, 1, 4);
 
     assertThat(out)
         .containsExactlyInAnyOrder(
@@ -173,8 +174,7 @@ class EpochTest {
         expected.add(Epoched.of(epoch, KV.of(key, sum)));
       }
     }
-    var flow =
-        Dataflow.<KV<Integer, Long>>builder().reduceEpoch(Long::sum).capture().build();
+    var flow = Dataflow.<KV<Integer, Long>>builder().reduceEpoch(Long::sum).capture().build();
 
     assertThat(mode.execute(flow, input)).containsExactlyInAnyOrderElementsOf(expected);
   }
@@ -196,7 +196,9 @@ class EpochTest {
 
     assertThat(out)
         .containsExactlyInAnyOrder(
-            Epoched.of(0, KV.of("a", 4)), Epoched.of(0, KV.of("a", 6)), Epoched.of(1, KV.of("a", 10)));
+            Epoched.of(0, KV.of("a", 4)),
+            Epoched.of(0, KV.of("a", 6)),
+            Epoched.of(1, KV.of("a", 10)));
   }
 
   @Test
@@ -208,7 +210,8 @@ class EpochTest {
                 Execution.run(
                     flow, List.of(Epoched.of(0, "a"), Epoched.of(2, "b"), Epoched.of(1, "c"))))
         .isExactlyInstanceOf(SluiceException.class)
-        .hasMessage("input epochs must not decrease per worker: worker 0 read epoch 1 after epoch 2");
+        .hasMessage(
+            "input epochs must not decrease per worker: worker 0 read epoch 1 after epoch 2");
   }
 
   @Test
@@ -219,7 +222,8 @@ class EpochTest {
         List.of(Epoched.of(0, "a"), Epoched.of(5, "b"), Epoched.of(1, "c"), Epoched.of(6, "d"));
 
     assertThat(Execution.runCluster(flow, input, 1, 2))
-        .containsExactly(Epoched.of(0, "a"), Epoched.of(1, "c"), Epoched.of(5, "b"), Epoched.of(6, "d"));
+        .containsExactly(
+            Epoched.of(0, "a"), Epoched.of(1, "c"), Epoched.of(5, "b"), Epoched.of(6, "d"));
   }
 
   @Test
@@ -230,7 +234,8 @@ class EpochTest {
 
     assertThatThrownBy(() -> Execution.runCluster(flow, input, 1, 2))
         .isExactlyInstanceOf(SluiceException.class)
-        .hasMessage("input epochs must not decrease per worker: worker 0 read epoch 1 after epoch 5");
+        .hasMessage(
+            "input epochs must not decrease per worker: worker 0 read epoch 1 after epoch 5");
   }
 
   @Test
@@ -281,7 +286,11 @@ class EpochTest {
   @Test
   void aKeyWithoutAStableHashIsRejectedWithItsType() {
     var flow =
-        Dataflow.<Double>builder().map(x -> KV.of(x, 1)).reduceEpoch(Integer::sum).capture().build();
+        Dataflow.<Double>builder()
+            .map(x -> KV.of(x, 1))
+            .reduceEpoch(Integer::sum)
+            .capture()
+            .build();
 
     assertThatThrownBy(() -> Execution.runCluster(flow, Inputs.singleBatch(List.of(1.5)), 1, 2))
         .isExactlyInstanceOf(SluiceException.class)

@@ -62,7 +62,8 @@ class ExecutionTest {
       }
     }
     List<Epoched<KV<String, Long>>> out = new ArrayList<>();
-    byEpoch.forEach((epoch, counts) -> counts.forEach((w, c) -> out.add(Epoched.of(epoch, KV.of(w, c)))));
+    byEpoch.forEach(
+        (epoch, counts) -> counts.forEach((w, c) -> out.add(Epoched.of(epoch, KV.of(w, c)))));
     return out;
   }
 
@@ -308,7 +309,8 @@ class ExecutionTest {
         Execution.runCluster(
             WORD_COUNT, Inputs.singleBatch(List.of("a b", "a")), Parse.clusterArgs("-w2", "-n2"));
 
-    assertThat(out).containsExactlyInAnyOrder(Epoched.of(0, KV.of("a", 2L)), Epoched.of(0, KV.of("b", 1L)));
+    assertThat(out)
+        .containsExactlyInAnyOrder(Epoched.of(0, KV.of("a", 2L)), Epoched.of(0, KV.of("b", 1L)));
   }
 
   @Test

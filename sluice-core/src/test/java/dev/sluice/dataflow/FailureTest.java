@@ -38,8 +38,11 @@ class FailureTest {
 
   /** Builds a flow that throws {@code failure} from one of its steps when it meets item 777. */
   private static Throwable failIn(
-      Mode mode, Throwable failure, Function<Dataflow.Builder<Integer, Integer>, Dataflow<Integer, ?>> flow) {
-    return catchThrowable(() -> mode.execute(flow.apply(Dataflow.<Integer>builder()), numbers(2_000)));
+      Mode mode,
+      Throwable failure,
+      Function<Dataflow.Builder<Integer, Integer>, Dataflow<Integer, ?>> flow) {
+    return catchThrowable(
+        () -> mode.execute(flow.apply(Dataflow.<Integer>builder()), numbers(2_000)));
   }
 
   private static <T> T boom(Throwable failure) throws Exception {
@@ -151,7 +154,8 @@ class FailureTest {
                 b.map(x -> KV.of(x % 5, 1))
                     .reduceEpoch(Integer::sum)
                     .map(kv -> KV.of(kv.key(), kv.value()))
-                    .statefulMap((Integer k) -> 0, (Integer s, Integer v) -> StateUpdate.of(s + v, s + v))
+                    .statefulMap(
+                        (Integer k) -> 0, (Integer s, Integer v) -> StateUpdate.of(s + v, s + v))
                     .filter(kv -> kv.value() > 150 ? boom(failure) : true)
                     .capture()
                     .build());
@@ -195,7 +199,8 @@ class FailureTest {
                   Execution.runCluster(flow, input, 1, mode.workers());
                   break;
                 default:
-                  Execution.spawnCluster(flow, (i, n) -> input, (i, n) -> p -> {}, 1, mode.workers());
+                  Execution.spawnCluster(
+                      flow, (i, n) -> input, (i, n) -> p -> {}, 1, mode.workers());
               }
             });
 
@@ -211,11 +216,7 @@ class FailureTest {
         catchThrowable(
             () ->
                 Execution.spawnCluster(
-                    flow,
-                    (i, n) -> i == 2 ? boom(failure) : endless(),
-                    (i, n) -> p -> {},
-                    1,
-                    3));
+                    flow, (i, n) -> i == 2 ? boom(failure) : endless(), (i, n) -> p -> {}, 1, 3));
 
     assertThat(thrown).isSameAs(failure);
   }
@@ -326,7 +327,11 @@ class FailureTest {
   @Test
   void interruptingTheCallerOfRunStopsIt() throws Exception {
     var flow =
-        Dataflow.<Integer>builder().map(x -> KV.of(x % 3, 1)).reduceEpoch(Integer::sum).capture().build();
+        Dataflow.<Integer>builder()
+            .map(x -> KV.of(x % 3, 1))
+            .reduceEpoch(Integer::sum)
+            .capture()
+            .build();
 
     Outcome outcome = interruptWhileRunning(() -> Execution.run(flow, endless()));
 
@@ -339,7 +344,11 @@ class FailureTest {
   @Test
   void interruptingTheCallerOfRunClusterStopsEveryWorker() throws Exception {
     var flow =
-        Dataflow.<Integer>builder().map(x -> KV.of(x % 3, 1)).reduceEpoch(Integer::sum).capture().build();
+        Dataflow.<Integer>builder()
+            .map(x -> KV.of(x % 3, 1))
+            .reduceEpoch(Integer::sum)
+            .capture()
+            .build();
 
     Outcome outcome = interruptWhileRunning(() -> Execution.runCluster(flow, endless(), 1, 3));
 
@@ -353,7 +362,11 @@ class FailureTest {
   @Test
   void interruptingTheCallerOfSpawnClusterStopsBusyAndBlockedWorkers() throws Exception {
     var flow =
-        Dataflow.<Integer>builder().map(x -> KV.of(x % 3, 1)).reduceEpoch(Integer::sum).capture().build();
+        Dataflow.<Integer>builder()
+            .map(x -> KV.of(x % 3, 1))
+            .reduceEpoch(Integer::sum)
+            .capture()
+            .build();
 
     Outcome outcome =
         interruptWhileRunning(
