@@ -1,0 +1,54 @@
+package dev.sluice.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Small helpers shared by the benchmarks: medians, the CPU as lscpu reports it. */
+public final class Measure {
+  private Measure() {}
+
+  /** The median of the values. */
+  public static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** The model name, cores and threads per core from {@code lscpu}, or what could be read. */
+  public static String cpu() {
+    List<String> wanted =
+        List.of("Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket", "Socket(s)");
+    List<String> found = new ArrayList<>();
+    try {
+      Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          int colon = line.indexOf(':');
+          if (colon > 0 && wanted.contains(line.substring(0, colon).trim())) {
+            found.add(line.substring(0, colon).trim() + ": " + line.substring(colon + 1).trim());
+          }
+        }
+      }
+      p.waitFor();
+    } catch (Exception e) {
+      found.add(
+          "lscpu unavailable ("
+              + e
+              + "); availableProcessors: "
+              + Runtime.getRuntime().availableProcessors());
+    }
+    return String.join(", ", found);
+  }
+
+  /** Formats a rate as records per second with thousands separators. */
+  public static String rate(double perSecond) {
+    return String.format(Locale.ROOT, "%,.0f", perSecond);
+  }
+}

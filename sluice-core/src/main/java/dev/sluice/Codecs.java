@@ -1,0 +1,130 @@
+package dev.sluice;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.spi.Codec;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The codecs Sluice ships. JSON (through Jackson) is the default for every stream.
+ *
+ * <p>JSON codecs write {@code java.time} values as ISO-8601 text and ignore unknown properties when
+ * reading, so a consumer keeps working when producers add fields. Every codec here is thread-safe.
+ */
+public final class Codecs {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private static final Codec<Map<String, Object>> JSON_MAP =
+      json(new TypeReference<Map<String, Object>>() {});
+
+  private Codecs() {}
+
+  /** JSON objects as {@code Map<String, Object>} (nested maps, lists, strings, numbers). */
+  public static Codec<Map<String, Object>> json() {
+    return JSON_MAP;
+  }
+
+  /** JSON for a class: a POJO, a Java record, a {@code String}, a boxed number. */
+  public static <T> Codec<T> json(Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    return new JsonCodec<>(MAPPER.constructType(type));
+  }
+
+  /** JSON for a generic type, such as {@code new TypeReference<List<Order>>() {}}. */
+  public static <T> Codec<T> json(TypeReference<T> type) {
+    Objects.requireNonNull(type, "type");
+    return new JsonCodec<>(MAPPER.constructType(type));
+  }
+
+  /** UTF-8 text. */
+  public static Codec<String> string() {
+    return StringCodec.INSTANCE;
+  }
+
+  /** Bytes as they are. */
+  public static Codec<byte[]> bytes() {
+    return BytesCodec.INSTANCE;
+  }
+
+  /** The shared, configured Jackson mapper; do not reconfigure it. */
+  static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  private static final class JsonCodec<T> implements Codec<T> {
+    private final JavaType type;
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
+
+    JsonCodec(JavaType type) {
+      this.type = type;
+      this.writer = MAPPER.writerFor(type);
+      this.reader = MAPPER.readerFor(type);
+    }
+
+    @Override
+    public byte[] encode(T value) throws Exception {
+      return writer.writeValueAsBytes(value);
+    }
+
+    @Override
+    public T decode(byte[] bytes) throws Exception {
+      return reader.readValue(bytes);
+    }
+
+    @Override
+    public String describe() {
+      return "json(" + type.toCanonical() + ")";
+    }
+  }
+
+  private enum StringCodec implements Codec<String> {
+    INSTANCE;
+
+    @Override
+    public byte[] encode(String value) {
+      return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String describe() {
+      return "string";
+    }
+  }
+
+  private enum BytesCodec implements Codec<byte[]> {
+    INSTANCE;
+
+    @Override
+    public byte[] encode(byte[] value) {
+      return value;
+    }
+
+    @Override
+    public byte[] decode(byte[] bytes) {
+      return bytes;
+    }
+
+    @Override
+    public String describe() {
+      return "bytes";
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.sluice;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a store is opened. Immutable; start from {@link #defaults()} and change what you need:
+ *
+ * <pre>{@code
+ * Store store = Sluice.open("sqlite:./data", StoreOptions.defaults().sync(SyncMode.FULL));
+ * }</pre>
+ *
+ * @param clock the store's one source of time: record timestamps, window boundaries, leases
+ * @param sync how durable an append is when it returns
+ * @param maxPendingAppends how many {@code appendAsync} calls may be unfinished at once, per store;
+ *     past that {@code appendAsync} blocks
+ * @param appendTimeout how long a blocked {@code appendAsync} waits for room before it fails
+ */
+public record StoreOptions(
+    Clock clock, SyncMode sync, int maxPendingAppends, Duration appendTimeout) {
+
+  private static final StoreOptions DEFAULTS =
+      new StoreOptions(Clock.systemUTC(), SyncMode.NORMAL, 65_536, Duration.ofSeconds(30));
+
+  /** Checks every field. */
+  public StoreOptions {
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(sync, "sync");
+    Objects.requireNonNull(appendTimeout, "appendTimeout");
+    if (maxPendingAppends < 1) {
+      throw new IllegalArgumentException(
+          "maxPendingAppends must be at least 1: " + maxPendingAppends);
+    }
+    if (appendTimeout.isNegative()) {
+      throw new IllegalArgumentException("appendTimeout must not be negative: " + appendTimeout);
+    }
+  }
+
+  /** System UTC clock, {@link SyncMode#NORMAL}, 65,536 pending appends, 30 s append timeout. */
+  public static StoreOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** These options with another clock (tests pass a {@code ManualClock}). */
+  public StoreOptions clock(Clock clock) {
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout);
+  }
+
+  /** These options with another sync mode. */
+  public StoreOptions sync(SyncMode sync) {
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout);
+  }
+
+  /** These options with another bound on unfinished {@code appendAsync} calls. */
+  public StoreOptions maxPendingAppends(int maxPendingAppends) {
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout);
+  }
+
+  /** These options with another wait for room before {@code appendAsync} fails. */
+  public StoreOptions appendTimeout(Duration appendTimeout) {
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout);
+  }
+}

@@ -1,0 +1,208 @@
+package dev.sluice.internal;
+
+import dev.sluice.CodecException;
+import dev.sluice.EventStream;
+import dev.sluice.Record;
+import dev.sluice.Retention;
+import dev.sluice.SluiceException;
+import dev.sluice.StoreException;
+import dev.sluice.StoreOptions;
+import dev.sluice.StreamMetadata;
+import dev.sluice.spi.Codec;
+import dev.sluice.spi.Entry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/** A typed view of one stream: encodes, decodes and waits; the backend does the rest. */
+final class DefaultEventStream<T> implements EventStream<T> {
+  private final StoreHandle store;
+  private final String name;
+  private final Codec<T> codec;
+
+  DefaultEventStream(StoreHandle store, String name, Codec<T> codec) {
+    this.store = store;
+    this.name = name;
+    this.codec = codec;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public long append(T value) {
+    return append(null, value);
+  }
+
+  @Override
+  public long append(String key, T value) {
+    Entry entry = encode(key, value);
+    return await(store.backend().append(name, List.of(entry)));
+  }
+
+  @Override
+  public long appendAll(List<? extends T> values) {
+    Objects.requireNonNull(values, "values");
+    if (values.isEmpty()) {
+      store.backend();
+      return -1;
+    }
+    List<Entry> entries = new ArrayList<>(values.size());
+    for (T value : values) {
+      entries.add(encode(null, value));
+    }
+    return await(store.backend().append(name, entries));
+  }
+
+  @Override
+  public CompletableFuture<Long> appendAsync(T value) {
+    return appendAsync(null, value);
+  }
+
+  @Override
+  public CompletableFuture<Long> appendAsync(String key, T value) {
+    Entry entry = encode(key, value);
+    var backend = store.backend();
+    Semaphore pending = store.shared().pendingAppends();
+    if (!pending.tryAcquire()) {
+      waitForRoom(pending);
+    }
+    CompletableFuture<Long> offset;
+    try {
+      offset = backend.append(name, List.of(entry));
+    } catch (RuntimeException e) {
+      pending.release();
+      throw e;
+    }
+    offset.whenComplete((o, e) -> pending.release());
+    return offset;
+  }
+
+  private void waitForRoom(Semaphore pending) {
+    StoreOptions options = store.shared().options();
+    try {
+      if (!pending.tryAcquire(options.appendTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new StoreException(
+            "appendAsync to stream \""
+                + name
+                + "\" waited "
+                + options.appendTimeout()
+                + " for room: "
+                + options.maxPendingAppends()
+                + " appends are still pending (StoreOptions.maxPendingAppends); the store is not"
+                + " keeping up");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for room to append to " + name, e);
+    }
+  }
+
+  @Override
+  public List<Record<T>> read(long fromOffset, int max) {
+    if (fromOffset < 0) {
+      throw new IllegalArgumentException("fromOffset must not be negative: " + fromOffset);
+    }
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1: " + max);
+    }
+    List<Record<byte[]>> raw = store.backend().read(name, fromOffset, max);
+    List<Record<T>> out = new ArrayList<>(raw.size());
+    for (Record<byte[]> r : raw) {
+      out.add(
+          new Record<>(r.stream(), r.partition(), r.offset(), r.timestamp(), r.key(), decode(r)));
+    }
+    return out;
+  }
+
+  @Override
+  public StreamMetadata metadata() {
+    var backend = store.backend();
+    return backend.metadata(name).orElseGet(() -> backend.create(name));
+  }
+
+  @Override
+  public void clear() {
+    store.backend().clear(name);
+  }
+
+  @Override
+  public void retention(Retention retention) {
+    Objects.requireNonNull(retention, "retention");
+    store.backend().retention(name, retention);
+  }
+
+  private Entry encode(String key, T value) {
+    Objects.requireNonNull(value, "value");
+    try {
+      return new Entry(key, codec.encode(value));
+    } catch (Exception e) {
+      throw new CodecException(
+          "cannot encode a "
+              + value.getClass().getName()
+              + " for stream \""
+              + name
+              + "\" with "
+              + codec.describe()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private T decode(Record<byte[]> r) {
+    try {
+      return codec.decode(r.value());
+    } catch (Exception e) {
+      throw new CodecException(
+          "cannot decode the record at offset "
+              + r.offset()
+              + " of stream \""
+              + name
+              + "\" with "
+              + codec.describe()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static long await(CompletableFuture<Long> offset) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return offset.get();
+        } catch (InterruptedException e) {
+          // The append is already submitted and will commit or fail; report its outcome.
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof StoreException) {
+        // A new exception, so the caller's own stack shows beside the writer's.
+        throw new StoreException(cause.getMessage(), cause);
+      }
+      if (cause instanceof SluiceException se) {
+        throw se;
+      }
+      throw new StoreException("append failed: " + cause, cause);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EventStream[" + name + " in " + store.url() + "]";
+  }
+}

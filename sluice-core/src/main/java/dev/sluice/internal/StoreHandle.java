@@ -1,0 +1,91 @@
+package dev.sluice.internal;
+
+import dev.sluice.Codecs;
+import dev.sluice.EventStream;
+import dev.sluice.Store;
+import dev.sluice.StoreException;
+import dev.sluice.StreamMetadata;
+import dev.sluice.spi.Codec;
+import dev.sluice.spi.StoreBackend;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A user's handle on a shared store; closing it releases only this handle. */
+final class StoreHandle implements Store {
+  private final SharedStore shared;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  StoreHandle(SharedStore shared) {
+    this.shared = shared;
+  }
+
+  @Override
+  public String url() {
+    return shared.url();
+  }
+
+  @Override
+  public EventStream<Map<String, Object>> stream(String name) {
+    return stream(name, Codecs.json());
+  }
+
+  @Override
+  public <T> EventStream<T> stream(String name, Class<T> type) {
+    return stream(name, Codecs.json(type));
+  }
+
+  @Override
+  public <T> EventStream<T> stream(String name, Codec<T> codec) {
+    Names.checkStream(name);
+    Objects.requireNonNull(codec, "codec");
+    StoreBackend backend = backend();
+    if (backend.metadata(name).isEmpty()) {
+      backend.create(name);
+    }
+    return new DefaultEventStream<>(this, name, codec);
+  }
+
+  @Override
+  public List<String> streams() {
+    return backend().streams();
+  }
+
+  @Override
+  public Optional<StreamMetadata> metadata(String name) {
+    Names.checkInternalStream(name);
+    return backend().metadata(name);
+  }
+
+  @Override
+  public boolean drop(String name) {
+    Names.checkInternalStream(name);
+    return backend().drop(name);
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      Stores.release(shared);
+    }
+  }
+
+  /** The backend, or a {@link StoreException} if this handle is closed. */
+  StoreBackend backend() {
+    if (closed.get()) {
+      throw new StoreException("store " + shared.url() + " is closed");
+    }
+    return shared.backend();
+  }
+
+  SharedStore shared() {
+    return shared;
+  }
+
+  @Override
+  public String toString() {
+    return "Store[" + shared.url() + (closed.get() ? ", closed]" : "]");
+  }
+}

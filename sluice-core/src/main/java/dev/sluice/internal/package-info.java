@@ -1,0 +1,2 @@
+/** Implementation: not API, may change without notice. */
+package dev.sluice.internal;

@@ -1,0 +1,432 @@
+package dev.sluice.internal.sqlite;
+
+import dev.sluice.Record;
+import dev.sluice.Retention;
+import dev.sluice.SluiceException;
+import dev.sluice.StoreException;
+import dev.sluice.StoreOptions;
+import dev.sluice.StreamMetadata;
+import dev.sluice.SyncMode;
+import dev.sluice.spi.Entry;
+import dev.sluice.spi.StoreBackend;
+import java.io.IOException;
+import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store: one SQLite database ({@code sluice.db}, WAL) in a directory, shared by every
+ * process that opens the directory.
+ *
+ * <p>Writes go through the {@link Writer} thread; reads use a small pool of connections and never
+ * block writers. Dropped streams' records are purged in the background in bounded batches.
+ */
+final class SqliteBackend implements StoreBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteBackend.class);
+  static final String DB_FILE = "sluice.db";
+  private static final int PURGE_BATCH = 5_000;
+
+  private final String url;
+  private final Path dir;
+  private final Clock clock;
+  private final WriteLock lock;
+  private final Connection writerConnection;
+  private final Writer writer;
+  private final ReaderPool readers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object purgeLock = new Object();
+  private Thread purger;
+
+  private SqliteBackend(Path dir, StoreOptions options, WriteLock lock, Connection writerConnection)
+      throws SQLException {
+    this.url = "sqlite:" + dir;
+    this.dir = dir;
+    this.clock = options.clock();
+    this.lock = lock;
+    this.writerConnection = writerConnection;
+    this.readers = new ReaderPool(dir.resolve(DB_FILE));
+    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "", s -> {});
+  }
+
+  /** Opens (creating if needed) the store in a directory. */
+  static SqliteBackend open(Path dir, StoreOptions options) {
+    try {
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw new StoreException(
+          "cannot open store at " + dir + ": " + e.getFile() + " exists and is not a directory", e);
+    } catch (IOException e) {
+      throw new StoreException("cannot create store directory " + dir + ": " + e, e);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new StoreException("cannot open store at " + dir + ": not a directory");
+    }
+    Path db = dir.resolve(DB_FILE);
+    WriteLock lock = new WriteLock(dir.resolve("write.lock"));
+    Connection c = null;
+    SqliteBackend backend;
+    FileLock held = lock.acquire();
+    try {
+      c = connect(db);
+      Schema.createOrCheck(c, db);
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA synchronous = " + (options.sync() == SyncMode.FULL ? "FULL" : "NORMAL"));
+      }
+      backend = new SqliteBackend(dir, options, lock, c);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      lock.close();
+      if (e instanceof SluiceException se) {
+        throw se;
+      }
+      throw translate(db, (SQLException) e);
+    } finally {
+      try {
+        if (held.isValid()) {
+          held.release();
+        }
+      } catch (IOException e) {
+        LOG.warn("cannot release the write lock of {}", dir, e);
+      }
+    }
+    LOG.info("Sluice store opened at {} (sync {})", dir, options.sync());
+    // Only after the lock is released: the purger writes through the writer thread, which takes it.
+    backend.startPurgeIfNeeded();
+    return backend;
+  }
+
+  static Connection connect(Path db) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 10000");
+    }
+    return c;
+  }
+
+  private static StoreException translate(Path db, SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e.getErrorCode() == 26 || message.contains("SQLITE_NOTADB")) {
+      return new StoreException(db + " is not a SQLite database, so not a Sluice store", e);
+    }
+    if (message.contains("SQLITE_CANTOPEN") || message.contains("SQLITE_READONLY")) {
+      return new StoreException("cannot write the store database " + db + ": " + message, e);
+    }
+    return new StoreException("cannot open the store database " + db + ": " + message, e);
+  }
+
+  @Override
+  public String url() {
+    return url;
+  }
+
+  @Override
+  public CompletableFuture<Long> append(String stream, List<Entry> entries) {
+    ensureOpen();
+    return writer.append(stream, entries);
+  }
+
+  @Override
+  public StreamMetadata create(String stream) {
+    return write(
+        c -> {
+          Optional<StreamMetadata> existing = metadata(c, stream);
+          if (existing.isPresent()) {
+            return existing.get();
+          }
+          Writer.insertStream(c, stream, clock.millis(), Retention.forever().toString());
+          return metadata(c, stream).orElseThrow();
+        });
+  }
+
+  @Override
+  public List<Record<byte[]>> read(String stream, long fromOffset, int max) {
+    ensureOpen();
+    return readers.with(
+        c -> {
+          PreparedStatement ps =
+              c.prepare(
+                  "SELECT r.ofs, r.ts, r.key, r.value FROM streams s JOIN records r"
+                      + " ON r.stream_id = s.id WHERE s.name = ? AND r.ofs >= max(?, s.first_offset)"
+                      + " ORDER BY r.ofs LIMIT ?");
+          ps.setString(1, stream);
+          ps.setLong(2, fromOffset);
+          ps.setInt(3, max);
+          List<Record<byte[]>> out = new ArrayList<>(Math.min(max, 1024));
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new Record<>(
+                      stream,
+                      0,
+                      rs.getLong(1),
+                      Instant.ofEpochMilli(rs.getLong(2)),
+                      rs.getString(3),
+                      rs.getBytes(4)));
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<String> streams() {
+    ensureOpen();
+    return readers.with(
+        c -> {
+          List<String> names = new ArrayList<>();
+          try (ResultSet rs = c.prepare("SELECT name FROM streams ORDER BY name").executeQuery()) {
+            while (rs.next()) {
+              names.add(rs.getString(1));
+            }
+          }
+          return names;
+        });
+  }
+
+  @Override
+  public Optional<StreamMetadata> metadata(String stream) {
+    ensureOpen();
+    return readers.with(c -> metadata(c.connection(), stream));
+  }
+
+  private static Optional<StreamMetadata> metadata(Connection c, String stream)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT incarnation, created, first_offset, next_offset, last_append, retention"
+                + " FROM streams WHERE name = ?")) {
+      ps.setString(1, stream);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long lastAppend = rs.getLong(5);
+        boolean neverAppended = rs.wasNull();
+        long first = rs.getLong(3);
+        long next = rs.getLong(4);
+        return Optional.of(
+            new StreamMetadata(
+                stream,
+                rs.getString(1),
+                Instant.ofEpochMilli(rs.getLong(2)),
+                next - first,
+                first,
+                next,
+                neverAppended ? null : Instant.ofEpochMilli(lastAppend),
+                Retention.parse(rs.getString(6))));
+      }
+    }
+  }
+
+  @Override
+  public boolean drop(String stream) {
+    boolean dropped = write(c -> dropRow(c, stream) != null);
+    if (dropped) {
+      startPurgeIfNeeded();
+    }
+    return dropped;
+  }
+
+  @Override
+  public void clear(String stream) {
+    write(
+        c -> {
+          String retention = dropRow(c, stream);
+          Writer.insertStream(
+              c,
+              stream,
+              clock.millis(),
+              retention == null ? Retention.forever().toString() : retention);
+          return null;
+        });
+    startPurgeIfNeeded();
+  }
+
+  /** Deletes a stream's row and queues its records for purging; returns its retention. */
+  private static String dropRow(Connection c, String stream) throws SQLException {
+    long id;
+    String retention;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id, retention FROM streams WHERE name = ?")) {
+      ps.setString(1, stream);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        id = rs.getLong(1);
+        retention = rs.getString(2);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM streams WHERE id = ?")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO purge(stream_id) VALUES (?)")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+    return retention;
+  }
+
+  @Override
+  public void retention(String stream, Retention retention) {
+    write(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE streams SET retention = ? WHERE name = ?")) {
+            ps.setString(1, retention.toString());
+            ps.setString(2, stream);
+            if (ps.executeUpdate() == 0) {
+              Writer.insertStream(c, stream, clock.millis(), retention.toString());
+            }
+          }
+          return null;
+        });
+  }
+
+  /** Runs work in the writer's transaction and waits for it to commit. */
+  <T> T write(Tx<T> work) {
+    ensureOpen();
+    CompletableFuture<T> done = writer.write(work);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return done.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SluiceException se) {
+        throw new StoreException(se.getMessage(), se);
+      }
+      throw new StoreException("write to " + url + " failed: " + cause, cause);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Deletes purged streams' records in bounded transactions on a background thread. */
+  private void startPurgeIfNeeded() {
+    synchronized (purgeLock) {
+      if (purger != null && purger.isAlive()) {
+        return;
+      }
+      purger = new Thread(this::purge, "sluice-sqlite-purge-" + dir.getFileName());
+      purger.setDaemon(true);
+      purger.start();
+    }
+  }
+
+  private void purge() {
+    try {
+      while (!closed.get()) {
+        int deleted = write(this::purgeSome);
+        if (deleted < 0) {
+          break;
+        }
+      }
+      if (!closed.get()) {
+        write(
+            c -> {
+              try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA incremental_vacuum");
+              }
+              return null;
+            });
+      }
+    } catch (SluiceException e) {
+      if (!closed.get()) {
+        LOG.warn("purging dropped streams of {} stopped; it resumes at next open", url, e);
+      }
+    }
+  }
+
+  /** Deletes up to one batch of purged records; returns -1 when nothing is left. */
+  private int purgeSome(Connection c) throws SQLException {
+    long id;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT stream_id FROM purge LIMIT 1")) {
+      if (!rs.next()) {
+        return -1;
+      }
+      id = rs.getLong(1);
+    }
+    int deleted;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM records WHERE stream_id = ?1 AND ofs IN"
+                + " (SELECT ofs FROM records WHERE stream_id = ?1 ORDER BY ofs LIMIT ?2)")) {
+      ps.setLong(1, id);
+      ps.setInt(2, PURGE_BATCH);
+      deleted = ps.executeUpdate();
+    }
+    if (deleted == 0) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM purge WHERE stream_id = ?")) {
+        ps.setLong(1, id);
+        ps.executeUpdate();
+      }
+    }
+    return deleted;
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new StoreException("store " + url + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    writer.close();
+    Thread p;
+    synchronized (purgeLock) {
+      p = purger;
+    }
+    if (p != null) {
+      try {
+        p.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    readers.close();
+    closeQuietly(writerConnection);
+    lock.close();
+    LOG.info("Sluice store closed at {}", dir);
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        LOG.debug("closing a connection: {}", e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.sluice.spi;
+
+import dev.sluice.Record;
+import dev.sluice.Retention;
+import dev.sluice.StreamMetadata;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The storage engine behind a {@link dev.sluice.Store}: streams of encoded records.
+ *
+ * <p>Sluice's core validates names, encodes values and hands a backend only valid input. A backend
+ * must be thread-safe, assign dense offsets per stream in the order appends were submitted by each
+ * thread, stamp records at commit with timestamps that never decrease along offsets, and create a
+ * stream on first use. Backends are found with {@link StoreProvider}; the contract test suite in
+ * sluice-core's test-jar checks every rule.
+ */
+public interface StoreBackend extends AutoCloseable {
+  /** The backend's canonical URL, such as {@code sqlite:/abs/path}. */
+  String url();
+
+  /**
+   * Appends entries atomically at consecutive offsets, creating the stream if absent. The future
+   * completes with the first entry's offset once durable, or exceptionally (nothing written).
+   */
+  CompletableFuture<Long> append(String stream, List<Entry> entries);
+
+  /** Creates the stream if absent; returns its metadata. */
+  StreamMetadata create(String stream);
+
+  /**
+   * Reads up to {@code max} records from {@code fromOffset} on (from the first offset held if that
+   * is higher), in offset order; empty past the end or for an absent stream.
+   */
+  List<Record<byte[]>> read(String stream, long fromOffset, int max);
+
+  /** The names of all streams, sorted. */
+  List<String> streams();
+
+  /** A stream's metadata, or empty if absent. */
+  Optional<StreamMetadata> metadata(String stream);
+
+  /** Deletes a stream and its records; returns whether it existed. */
+  boolean drop(String stream);
+
+  /**
+   * Replaces a stream by an empty one of the same name and retention, with a new incarnation,
+   * starting at offset 0. Creates it if absent.
+   */
+  void clear(String stream);
+
+  /** Stores a stream's retention, creating the stream if absent. */
+  void retention(String stream, Retention retention);
+
+  /** Finishes pending appends, then releases everything. Idempotent. */
+  @Override
+  void close();
+}
