@@ -284,11 +284,11 @@ final class Engine {
       WorkerInput input = null;
       Sink<Epoched<Object>> output = null;
       try {
-        input = io.input(index, workers);
         output = io.output(index, workers);
         if (output == null) {
           throw new SluiceException("the output builder returned null for worker " + index);
         }
+        input = io.input(index, workers);
         new Worker(flow.steps(), index, workers, output, inboxes, control).runShared(input);
       } catch (Aborted aborted) {
         // another thread failed first
