@@ -22,9 +22,9 @@ import java.util.Random;
  * <p>Usage: {@code java -cp sluice-bench/target/sluice-bench.jar dev.sluice.bench.DataflowBench
  * [megabytes] [runs] [warmups]} (defaults 64, 7, 3). The text is generated in memory from a fixed
  * seed: lines of 4 to 24 words drawn from a 50,000-word vocabulary with a skewed (Zipf-like)
- * distribution. Every round runs every scenario once, in turn, so that drift falls on all alike;
- * the warm-up rounds are not counted and the median of the measured rounds is reported. Every
- * result is checked against the baseline's counts (outside the timing).
+ * distribution. Every round runs every scenario once, in an order rotated each round, so that drift
+ * falls on all alike; the warm-up rounds are not counted and the median of the measured rounds is
+ * reported. Every result is checked against the baseline's counts (outside the timing).
  */
 public final class DataflowBench {
   private static final long SEED = 20_240_806L;
@@ -50,6 +50,7 @@ public final class DataflowBench {
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 3;
 
+    String loadBefore = loadAverage();
     List<String> lines = text(megabytes * 1_000_000L);
     long chars = 0;
     long words = 0;
@@ -70,8 +71,11 @@ public final class DataflowBench {
 
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     scenarios.keySet().forEach(name -> seconds.put(name, new ArrayList<>()));
+    List<Map.Entry<String, Scenario>> order = new ArrayList<>(scenarios.entrySet());
     for (int round = 0; round < warmups + runs; round++) {
-      for (Map.Entry<String, Scenario> scenario : scenarios.entrySet()) {
+      // Rotate the order every round, so that no scenario always runs after the same one.
+      java.util.Collections.rotate(order, 1);
+      for (Map.Entry<String, Scenario> scenario : order) {
         System.gc();
         long start = System.nanoTime();
         Map<String, Long> counts = scenario.getValue().count(lines);
@@ -101,6 +105,8 @@ public final class DataflowBench {
         runs);
     System.out.println("cpu: " + Measure.cpu());
     System.out.println(
+        "load average (1, 5, 15 min) before: " + loadBefore + "; after: " + loadAverage());
+    System.out.println(
         "jvm: "
             + System.getProperty("java.vm.name")
             + " "
@@ -115,13 +121,14 @@ public final class DataflowBench {
       System.out.printf(
           Locale.ROOT,
           "%-38s median %7.3f s  %7.1f MB/s  %s words/s  vs baseline %5.2fx  vs 1 worker %5.2fx"
-              + "  (runs: %s)%n",
+              + "  (min %.3f s; runs: %s)%n",
           entry.getKey(),
           median,
           chars / 1e6 / median,
           Measure.rate(words / median),
           base / median,
           one / median,
+          entry.getValue().stream().mapToDouble(Double::doubleValue).min().orElse(0),
           format(entry.getValue()));
     }
     double two = Measure.median(seconds.get("dataflow spawnCluster, 1x2 workers"));
@@ -208,6 +215,17 @@ public final class DataflowBench {
       chars += line.length() + 1;
     }
     return lines;
+  }
+
+  /** The system load averages from /proc/loadavg, or "unknown": other work on the machine. */
+  private static String loadAverage() {
+    try {
+      String[] fields =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static String format(List<Double> values) {
