@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** Keyed state on many workers equals a plain single-threaded model of bytewax's rules. */
-class KeyedStateProperties {
+class KeyedStatePropertyTest {
 
   /** Builds (epoch, KV(key, 1)) input: epochs rise by the given steps, keys from a small set. */
   private static List<Epoched<KV<Integer, Integer>>> input(
