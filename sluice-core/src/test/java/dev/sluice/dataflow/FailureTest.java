@@ -36,11 +36,9 @@ class FailureTest {
     return out;
   }
 
-  /** Builds a flow that throws {@code failure} from one of its steps when it meets item 777. */
+  /** Runs the flow that {@code flow} builds over 2,000 numbers and returns what it threw. */
   private static Throwable failIn(
-      Mode mode,
-      Throwable failure,
-      Function<Dataflow.Builder<Integer, Integer>, Dataflow<Integer, ?>> flow) {
+      Mode mode, Function<Dataflow.Builder<Integer, Integer>, Dataflow<Integer, ?>> flow) {
     return catchThrowable(
         () -> mode.execute(flow.apply(Dataflow.<Integer>builder()), numbers(2_000)));
   }
@@ -58,7 +56,7 @@ class FailureTest {
     RuntimeException failure = new IllegalStateException("bad item");
 
     Throwable thrown =
-        failIn(mode, failure, b -> b.map(x -> x == 777 ? boom(failure) : x).capture().build());
+        failIn(mode, b -> b.map(x -> x == 777 ? boom(failure) : x).capture().build());
 
     assertThat(thrown).isSameAs(failure);
   }
@@ -71,7 +69,6 @@ class FailureTest {
     Throwable thrown =
         failIn(
             mode,
-            failure,
             b ->
                 b.inspect(
                         x -> {
@@ -93,7 +90,6 @@ class FailureTest {
     Throwable thrown =
         failIn(
             mode,
-            failure,
             b ->
                 b.map(x -> KV.of(x % 10, x))
                     .reduceEpoch((Integer a, Integer v) -> v == 777 ? boom(failure) : a + v)
@@ -111,7 +107,6 @@ class FailureTest {
     Throwable thrown =
         failIn(
             mode,
-            failure,
             b ->
                 b.map(x -> KV.of(x % 10, x))
                     .reduce(Integer::sum, (Integer sum) -> sum > 50_000 ? boom(failure) : false)
@@ -129,7 +124,6 @@ class FailureTest {
     Throwable thrown =
         failIn(
             mode,
-            failure,
             b ->
                 b.map(x -> KV.of(x, x))
                     .statefulMap(
@@ -149,7 +143,6 @@ class FailureTest {
     Throwable thrown =
         failIn(
             mode,
-            failure,
             b ->
                 b.map(x -> KV.of(x % 5, 1))
                     .reduceEpoch(Integer::sum)
@@ -309,7 +302,6 @@ class FailureTest {
             .capture()
             .build();
 
-    long start = System.nanoTime();
     Throwable thrown =
         catchThrowable(
             () ->
@@ -320,8 +312,8 @@ class FailureTest {
                     1,
                     3));
 
+    // Workers 1 and 2 block in their input until interrupted; the class timeout guards a hang.
     assertThat(thrown).isSameAs(failure);
-    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
   }
 
   @Test
