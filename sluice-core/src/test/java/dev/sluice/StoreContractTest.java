@@ -133,6 +133,22 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void aLargeAppendAllWritesNothingWhenALateValueCannotBeEncoded() {
+    EventStream<Map<String, Object>> s = store.stream("bad");
+    List<Map<String, Object>> values = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      values.add(i == 1_777 ? Map.of("oops", new Object()) : Map.of("i", i));
+    }
+    assertThatThrownBy(() -> s.appendAll(values)).isInstanceOf(CodecException.class);
+    assertThat(s.metadata().recordCount()).isZero();
+    values.set(1_777, Map.of("i", 1_777));
+    assertThat(s.appendAll(values)).isZero();
+    assertThat(readAll(s))
+        .extracting(r -> r.value().get("i"))
+        .containsExactlyElementsOf(values.stream().map(v -> v.get("i")).toList());
+  }
+
+  @Test
   void aValueJacksonCannotSerializeIsRejectedAndNothingIsWritten() {
     EventStream<Map<String, Object>> s = store.stream("bad");
     assertThatThrownBy(() -> s.append(Map.of("x", new Object())))

@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
                     Map<String, Object> value = new LinkedHashMap<>();
                     value.put("n", i);
                     value.put("sensor", "s" + (i % 3));
-                    value.put("reading", Math.round(20 + 5 * Math.sin(i / 3.0) * 100) / 100.0);
+                    value.put("reading", Math.round((20 + 5 * Math.sin(i / 3.0)) * 100) / 100.0);
                     value.put("at", Instant.now().toString());
                     long offset = stream.append(value);
                     synchronized (out) {

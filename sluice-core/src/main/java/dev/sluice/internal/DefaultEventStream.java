@@ -4,22 +4,24 @@ import dev.sluice.CodecException;
 import dev.sluice.EventStream;
 import dev.sluice.Record;
 import dev.sluice.Retention;
-import dev.sluice.SluiceException;
 import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.Entry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** A typed view of one stream: encodes, decodes and waits; the backend does the rest. */
 final class DefaultEventStream<T> implements EventStream<T> {
+  private static final int PARALLEL_ENCODE_FROM = 256;
   private final StoreHandle store;
   private final String name;
   private final Codec<T> codec;
@@ -43,7 +45,7 @@ final class DefaultEventStream<T> implements EventStream<T> {
   @Override
   public long append(String key, T value) {
     Entry entry = encode(key, value);
-    return await(store.backend().append(name, List.of(entry)));
+    return store.backend().appendAndWait(name, List.of(entry));
   }
 
   @Override
@@ -53,11 +55,7 @@ final class DefaultEventStream<T> implements EventStream<T> {
       store.backend();
       return -1;
     }
-    List<Entry> entries = new ArrayList<>(values.size());
-    for (T value : values) {
-      entries.add(encode(null, value));
-    }
-    return await(store.backend().append(name, entries));
+    return store.backend().appendAndWait(name, encodeAll(values));
   }
 
   @Override
@@ -138,6 +136,34 @@ final class DefaultEventStream<T> implements EventStream<T> {
     store.backend().retention(name, retention);
   }
 
+  /**
+   * Encodes a batch; a large one in two halves, the second on the common pool, so encoding takes
+   * about half as long when a core is free.
+   */
+  private List<Entry> encodeAll(List<? extends T> values) {
+    int n = values.size();
+    Entry[] entries = new Entry[n];
+    if (n < PARALLEL_ENCODE_FROM) {
+      encodeRange(values, entries, 0, n);
+    } else {
+      int mid = n / 2;
+      ForkJoinTask<?> second =
+          ForkJoinPool.commonPool().submit(() -> encodeRange(values, entries, mid, n));
+      try {
+        encodeRange(values, entries, 0, mid);
+      } finally {
+        second.join(); // runs it here if no pool thread took it
+      }
+    }
+    return Arrays.asList(entries);
+  }
+
+  private void encodeRange(List<? extends T> values, Entry[] into, int from, int to) {
+    for (int i = from; i < to; i++) {
+      into[i] = encode(null, values.get(i));
+    }
+  }
+
   private Entry encode(String key, T value) {
     Objects.requireNonNull(value, "value");
     try {
@@ -170,34 +196,6 @@ final class DefaultEventStream<T> implements EventStream<T> {
               + ": "
               + e.getMessage(),
           e);
-    }
-  }
-
-  private static long await(CompletableFuture<Long> offset) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return offset.get();
-        } catch (InterruptedException e) {
-          // The append is already submitted and will commit or fail; report its outcome.
-          interrupted = true;
-        }
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof StoreException) {
-        // A new exception, so the caller's own stack shows beside the writer's.
-        throw new StoreException(cause.getMessage(), cause);
-      }
-      if (cause instanceof SluiceException se) {
-        throw se;
-      }
-      throw new StoreException("append failed: " + cause, cause);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -2,10 +2,12 @@ package dev.sluice.spi;
 
 import dev.sluice.Record;
 import dev.sluice.Retention;
+import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The storage engine behind a {@link dev.sluice.Store}: streams of encoded records.
@@ -25,6 +27,23 @@ public interface StoreBackend extends AutoCloseable {
    * completes with the first entry's offset once durable, or exceptionally (nothing written).
    */
   CompletableFuture<Long> append(String stream, List<Entry> entries);
+
+  /**
+   * Appends as {@link #append} does and waits until durable; returns the first entry's offset. A
+   * backend may serve this without a thread handoff; the default waits for {@link #append}.
+   *
+   * @throws dev.sluice.StoreException if the append failed; nothing was written
+   */
+  default long appendAndWait(String stream, List<Entry> entries) {
+    try {
+      return append(stream, entries).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof StoreException se) {
+        throw new StoreException(se.getMessage(), se);
+      }
+      throw new StoreException("append to " + stream + " failed: " + e.getCause(), e.getCause());
+    }
+  }
 
   /** Creates the stream if absent; returns its metadata. */
   StreamMetadata create(String stream);

@@ -139,6 +139,12 @@ final class SqliteBackend implements StoreBackend {
   @Override
   public CompletableFuture<Long> append(String stream, List<Entry> entries) {
     ensureOpen();
+    return writer.appendAsync(stream, entries);
+  }
+
+  @Override
+  public long appendAndWait(String stream, List<Entry> entries) {
+    ensureOpen();
     return writer.append(stream, entries);
   }
 

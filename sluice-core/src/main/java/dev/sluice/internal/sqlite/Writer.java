@@ -9,27 +9,35 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's one writer thread: group-commits appends and other write work.
+ * Group-commits the store's writes: appends and other write work, from every thread of the process,
+ * in short {@code BEGIN IMMEDIATE} transactions under the OS write lock.
  *
- * <p>It takes every task queued, up to {@link #MAX_RECORDS} records, and runs them in one short
- * {@code BEGIN IMMEDIATE} transaction under the OS write lock, so sixteen threads appending one
- * record each cost about one commit. Stream state (next offset, timestamp floor) is read inside
- * every transaction, never cached across them, because other processes write too. Offsets follow
- * queue order, so each thread's appends keep their order.
+ * <p>Writers queue in one deque. A synchronous writer that finds the queue empty and nobody
+ * committing commits on its own thread, so a lone {@code append} costs no thread handoff. Otherwise
+ * the background thread leads: it takes everything queued (up to {@link #MAX_RECORDS} records),
+ * commits it in one transaction and wakes the writers it served, so sixteen threads appending one
+ * record each cost about one commit. (Handing the lead from one caller to the next was tried and
+ * was slower on two cores: every handoff waits for the next caller to be scheduled.) Offsets follow
+ * queue order, so each thread's appends keep their order. Stream state (next offset, timestamp
+ * floor) is read inside every transaction, never cached across them, because other processes write
+ * too.
  */
-final class Writer implements Runnable {
+final class Writer {
   private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
   static final int MAX_RECORDS = 10_000;
 
@@ -37,12 +45,18 @@ final class Writer implements Runnable {
   private final WriteLock lock;
   private final Clock clock;
   private final Consumer<List<String>> onCommit;
-  private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+  private final PreparedStatement begin;
+  private final PreparedStatement commit;
   private final PreparedStatement insertRecord;
   private final PreparedStatement selectStream;
   private final PreparedStatement updateStream;
-  private final Thread thread;
-  private volatile boolean closing;
+
+  private final ReentrantLock mutex = new ReentrantLock();
+  private final Condition asyncWork = mutex.newCondition();
+  private final ArrayDeque<Task> queue = new ArrayDeque<>();
+  private boolean leading;
+  private boolean closing;
+  private final Thread background;
 
   Writer(Connection c, WriteLock lock, Clock clock, String name, Consumer<List<String>> onCommit)
       throws SQLException {
@@ -50,6 +64,8 @@ final class Writer implements Runnable {
     this.lock = lock;
     this.clock = clock;
     this.onCommit = onCommit;
+    this.begin = c.prepareStatement("BEGIN IMMEDIATE");
+    this.commit = c.prepareStatement("COMMIT");
     this.insertRecord =
         c.prepareStatement(
             "INSERT INTO records(stream_id, ofs, ts, key, value) VALUES (?,?,?,?,?)");
@@ -58,43 +74,143 @@ final class Writer implements Runnable {
     this.updateStream =
         c.prepareStatement(
             "UPDATE streams SET next_offset = ?, ts_floor = ?, last_append = ? WHERE id = ?");
-    this.thread = new Thread(this, "sluice-sqlite-writer-" + name);
-    thread.setDaemon(true);
-    thread.start();
+    this.background = new Thread(this::runBackground, "sluice-sqlite-writer-" + name);
+    background.setDaemon(true);
+    background.start();
   }
 
-  /** Queues an append; the future completes with the first offset after commit. */
-  CompletableFuture<Long> append(String stream, List<Entry> entries) {
-    AppendTask task = new AppendTask(stream, entries);
-    submit(task);
+  /** Queues an append without waiting; the future completes with the first offset after commit. */
+  CompletableFuture<Long> appendAsync(String stream, List<Entry> entries) {
+    AppendTask task = new AppendTask(stream, entries, null);
+    mutex.lock();
+    try {
+      checkOpen();
+      queue.add(task);
+      if (!leading && queue.peekFirst() == task) {
+        asyncWork.signal();
+      }
+    } finally {
+      mutex.unlock();
+    }
     return task.future;
   }
 
-  /** Queues work to run inside a transaction (in a savepoint of its own). */
+  /** Appends and waits for the commit; returns the first offset. */
+  long append(String stream, List<Entry> entries) {
+    AppendTask task = new AppendTask(stream, entries, Thread.currentThread());
+    runAndWait(task);
+    if (task.failure != null) {
+      // A new exception, so the caller's own stack shows beside the leader's.
+      throw new StoreException(task.failure.getMessage(), task.failure);
+    }
+    return task.firstOffset;
+  }
+
+  /** Runs work inside a transaction (in a savepoint of its own) and waits for the commit. */
   <T> CompletableFuture<T> write(Tx<T> work) {
-    TxTask<T> task = new TxTask<>(work);
-    submit(task);
+    TxTask<T> task = new TxTask<>(work, Thread.currentThread());
+    runAndWait(task);
     return task.future;
   }
 
-  private void submit(Task task) {
+  private void runAndWait(Task task) {
+    boolean interrupted = false;
+    mutex.lock();
+    try {
+      checkOpen();
+      queue.add(task);
+      if (!leading && queue.peekFirst() == task) {
+        lead(); // uncontended: commit on this thread, no handoff
+      }
+      while (!task.done) {
+        mutex.unlock();
+        LockSupport.park(this);
+        // An interrupt cannot cancel a queued write; keep it for the caller.
+        interrupted |= Thread.interrupted();
+        mutex.lock();
+      }
+    } finally {
+      mutex.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * With the mutex held and no other leader: takes the queue's head, commits it, marks it done,
+   * wakes its waiters and hands the lead on. Returns with the mutex held.
+   */
+  private void lead() {
+    leading = true;
+    List<Task> batch = new ArrayList<>();
+    int records = 0;
+    while (!queue.isEmpty()
+        && (batch.isEmpty() || records + queue.peekFirst().size() <= MAX_RECORDS)) {
+      Task t = queue.pollFirst();
+      batch.add(t);
+      records += t.size();
+    }
+    mutex.unlock();
+    List<String> appended = List.of();
+    try {
+      appended = execute(batch);
+    } finally {
+      mutex.lock();
+      leading = false;
+      Thread self = Thread.currentThread();
+      for (Task t : batch) {
+        t.done = true;
+        if (t.waiter != null && t.waiter != self) {
+          LockSupport.unpark(t.waiter);
+        }
+      }
+      if (!queue.isEmpty() || closing) {
+        asyncWork.signal(); // more to lead, or a closing writer waiting for the last leader
+      }
+    }
+    if (!appended.isEmpty()) {
+      onCommit.accept(appended);
+    }
+  }
+
+  private void runBackground() {
+    mutex.lock();
+    try {
+      while (true) {
+        Task front = queue.peekFirst();
+        if (!leading && front != null) {
+          lead();
+        } else if (closing && front == null && !leading) {
+          return;
+        } else {
+          asyncWork.awaitUninterruptibly();
+        }
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  private void checkOpen() {
     if (closing) {
       throw new StoreException("store is closed");
     }
-    queue.add(task);
-    if (closing && queue.remove(task)) {
-      throw new StoreException("store is closed");
-    }
   }
 
-  /** Finishes every queued task, then stops the thread. */
+  /** Finishes every queued task, then stops the background thread. */
   void close() {
-    closing = true;
-    queue.add(Stop.STOP);
+    mutex.lock();
+    try {
+      closing = true;
+      asyncWork.signal();
+    } finally {
+      mutex.unlock();
+    }
     boolean interrupted = false;
-    while (thread.isAlive()) {
+    while (background.isAlive()) {
       try {
-        thread.join();
+        background.join();
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -104,45 +220,14 @@ final class Writer implements Runnable {
     }
   }
 
-  @Override
-  public void run() {
-    List<Task> batch = new ArrayList<>();
-    boolean stop = false;
-    while (!stop) {
-      Task first;
-      try {
-        first = queue.take();
-      } catch (InterruptedException e) {
-        continue; // only close() stops the writer
-      }
-      int records = 0;
-      for (Task t = first; t != null; t = records < MAX_RECORDS ? queue.poll() : null) {
-        if (t == Stop.STOP) {
-          stop = true;
-          break;
-        }
-        batch.add(t);
-        records += t.size();
-      }
-      if (!batch.isEmpty()) {
-        execute(batch);
-        batch.clear();
-      }
-    }
-    for (Task t; (t = queue.poll()) != null; ) {
-      t.fail(new StoreException("store is closed"));
-    }
-  }
-
-  private void execute(List<Task> batch) {
+  /** Commits a batch; completes every task's future. Returns the streams appended to. */
+  private List<String> execute(List<Task> batch) {
     Map<String, StreamRow> rows = new HashMap<>();
     List<String> appended = new ArrayList<>();
     FileLock held = null;
     try {
       held = lock.acquire();
-      try (Statement s = c.createStatement()) {
-        s.execute("BEGIN IMMEDIATE");
-      }
+      begin.execute();
       long now = clock.millis();
       boolean pendingInserts = false;
       for (Task task : batch) {
@@ -178,9 +263,7 @@ final class Writer implements Runnable {
       if (pendingInserts) {
         flush(rows);
       }
-      try (Statement s = c.createStatement()) {
-        s.execute("COMMIT");
-      }
+      commit.execute();
     } catch (SQLException | RuntimeException e) {
       rollback();
       StoreException failure =
@@ -189,16 +272,14 @@ final class Writer implements Runnable {
       for (Task t : batch) {
         t.fail(failure);
       }
-      return;
+      return List.of();
     } finally {
       release(held);
     }
     for (Task t : batch) {
       t.complete();
     }
-    if (!appended.isEmpty()) {
-      onCommit.accept(appended);
-    }
+    return appended;
   }
 
   private void flush(Map<String, StreamRow> rows) throws SQLException {
@@ -276,63 +357,60 @@ final class Writer implements Runnable {
     }
   }
 
-  private interface Task {
-    int size();
+  /** A queued write. {@code done} is guarded by the writer's mutex. */
+  private abstract static class Task {
+    final Thread waiter;
+    boolean done;
 
-    void complete();
-
-    void fail(Throwable failure);
-  }
-
-  private enum Stop implements Task {
-    STOP;
-
-    @Override
-    public int size() {
-      return 0;
+    Task(Thread waiter) {
+      this.waiter = waiter;
     }
 
-    @Override
-    public void complete() {}
+    abstract int size();
 
-    @Override
-    public void fail(Throwable failure) {}
+    abstract void complete();
+
+    abstract void fail(StoreException failure);
   }
 
-  private static final class AppendTask implements Task {
+  private static final class AppendTask extends Task {
     final String stream;
     final List<Entry> entries;
     final CompletableFuture<Long> future = new CompletableFuture<>();
     long firstOffset;
+    StoreException failure;
 
-    AppendTask(String stream, List<Entry> entries) {
+    AppendTask(String stream, List<Entry> entries, Thread waiter) {
+      super(waiter);
       this.stream = stream;
       this.entries = entries;
     }
 
     @Override
-    public int size() {
+    int size() {
       return entries.size();
     }
 
     @Override
-    public void complete() {
+    void complete() {
       future.complete(firstOffset);
     }
 
     @Override
-    public void fail(Throwable failure) {
+    void fail(StoreException failure) {
+      this.failure = failure;
       future.completeExceptionally(failure);
     }
   }
 
-  private static final class TxTask<T> implements Task {
+  private static final class TxTask<T> extends Task {
     final Tx<T> work;
     final CompletableFuture<T> future = new CompletableFuture<>();
     T result;
     Throwable failure;
 
-    TxTask(Tx<T> work) {
+    TxTask(Tx<T> work, Thread waiter) {
+      super(waiter);
       this.work = work;
     }
 
@@ -355,12 +433,12 @@ final class Writer implements Runnable {
     }
 
     @Override
-    public int size() {
+    int size() {
       return 1;
     }
 
     @Override
-    public void complete() {
+    void complete() {
       if (failure != null) {
         future.completeExceptionally(failure);
       } else {
@@ -369,7 +447,7 @@ final class Writer implements Runnable {
     }
 
     @Override
-    public void fail(Throwable failure) {
+    void fail(StoreException failure) {
       future.completeExceptionally(failure);
     }
   }

@@ -225,6 +225,67 @@ class SqliteStoreTest {
   }
 
   @Test
+  void closingWhileThreadsAppendFinishesOrRefusesEveryAppendAndNeverHangs() throws Exception {
+    Store store = Sluice.open(url());
+    EventStream<Tick> s = store.stream("racing", Tick.class);
+    int threads = 6;
+    List<Thread> workers = new ArrayList<>();
+    long[] acknowledged = new long[threads];
+    List<Throwable> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread w =
+          new Thread(
+              () -> {
+                started.countDown();
+                try {
+                  for (long i = 0; ; i++) {
+                    if (id % 2 == 0) {
+                      s.append(new Tick(id, i));
+                    } else {
+                      s.appendAsync(new Tick(id, i)).join();
+                    }
+                    acknowledged[id] = i + 1;
+                  }
+                } catch (StoreException | java.util.concurrent.CompletionException e) {
+                  Throwable cause = e instanceof StoreException ? e : e.getCause();
+                  if (!(cause instanceof StoreException)
+                      || !cause.getMessage().contains("closed")) {
+                    unexpected.add(e);
+                  }
+                } catch (Throwable e) {
+                  unexpected.add(e);
+                }
+              });
+      w.start();
+      workers.add(w);
+    }
+    started.await();
+    while (acknowledged[0] < 200 || acknowledged[1] < 200) {
+      Thread.sleep(1);
+    }
+    store.close();
+    for (Thread w : workers) {
+      w.join(30_000);
+      assertThat(w.isAlive()).as("a writer thread hangs after close").isFalse();
+    }
+    assertThat(unexpected).isEmpty();
+    try (Store reopened = Sluice.open(url())) {
+      long[] found = new long[threads];
+      for (Record<Tick> r : reopened.stream("racing", Tick.class).read(0, 1_000_000)) {
+        assertThat(r.value().seq()).isEqualTo(found[r.value().producer()]);
+        found[r.value().producer()]++;
+      }
+      for (int t = 0; t < threads; t++) {
+        assertThat(found[t])
+            .as("acknowledged appends of thread %d are kept", t)
+            .isGreaterThanOrEqualTo(acknowledged[t]);
+      }
+    }
+  }
+
+  @Test
   void droppedRecordsArePurgedInTheBackground() throws Exception {
     try (Store store = Sluice.open(url())) {
       EventStream<Map<String, Object>> s = store.stream("big");
