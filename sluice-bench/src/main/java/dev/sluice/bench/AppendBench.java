@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -101,6 +102,9 @@ public final class AppendBench {
     scenarios.put(
         "appendAll of pre-encoded bytes (Codecs.bytes), 1 thread",
         (s, raw) -> appendAllBytes(s, 200_000));
+    scenarios.put(
+        "context: 16 threads each handing one item to one thread and waiting, no I/O",
+        (s, raw) -> handoffOnly(16, 200_000));
 
     Map<String, List<Double>> results = new LinkedHashMap<>();
     scenarios.keySet().forEach(k -> results.put(k, new ArrayList<>()));
@@ -191,6 +195,53 @@ public final class AppendBench {
     }
     last.join();
     return records / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The ceiling of any design where callers wait for one committing thread: 16 threads hand one
+   * item each to a consumer thread that completes it at once, with no I/O.
+   */
+  private static double handoffOnly(int threads, int items) throws Exception {
+    LinkedBlockingQueue<CompletableFuture<Long>> queue = new LinkedBlockingQueue<>();
+    Thread consumer =
+        new Thread(
+            () -> {
+              List<CompletableFuture<Long>> batch = new ArrayList<>();
+              try {
+                while (true) {
+                  batch.add(queue.take());
+                  queue.drainTo(batch);
+                  batch.forEach(f -> f.complete(1L));
+                  batch.clear();
+                }
+              } catch (InterruptedException e) {
+                // done
+              }
+            });
+    consumer.setDaemon(true);
+    consumer.start();
+    AtomicInteger next = new AtomicInteger();
+    List<Thread> workers = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      Thread w =
+          new Thread(
+              () -> {
+                while (next.getAndIncrement() < items) {
+                  CompletableFuture<Long> f = new CompletableFuture<>();
+                  queue.add(f);
+                  f.join();
+                }
+              });
+      w.start();
+      workers.add(w);
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    double rate = items / ((System.nanoTime() - start) / 1e9);
+    consumer.interrupt();
+    return rate;
   }
 
   private double appendThreads(Store store, int threads, int records) throws Exception {
