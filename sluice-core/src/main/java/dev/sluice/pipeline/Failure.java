@@ -6,11 +6,13 @@ package dev.sluice.pipeline;
  */
 record Failure(String message, String step, long seq, Throwable cause, boolean cancellation) {
   static Failure inStep(String step, long seq, Throwable cause) {
-    return new Failure("step '" + step + "' failed" + on(seq) + summary(cause), step, seq, cause, false);
+    return new Failure(
+        "step '" + step + "' failed" + on(seq) + summary(cause), step, seq, cause, false);
   }
 
   static Failure inFeed(long seq, Throwable cause) {
-    return new Failure("the feed failed before batch " + seq + summary(cause), null, seq, cause, false);
+    return new Failure(
+        "the feed failed before batch " + seq + summary(cause), null, seq, cause, false);
   }
 
   static Failure inDelivery(String what, long seq, Throwable cause) {

@@ -14,10 +14,10 @@ import java.util.function.LongSupplier;
 /**
  * Describes a {@link Pipeline} step by step; {@link #build()} gives the immutable pipeline.
  *
- * <p>Each step has a name (1–100 of {@code [A-Za-z0-9._-]}, unique in the pipeline) that appears
- * in errors, metrics and thread names, and a number of workers (default 1): threads that run it on
- * different batches at once. A bad value is rejected when given; options that conflict are
- * rejected by {@link #build()} with a message naming both.
+ * <p>Each step has a name (1–100 of {@code [A-Za-z0-9._-]}, unique in the pipeline) that appears in
+ * errors, metrics and thread names, and a number of workers (default 1): threads that run it on
+ * different batches at once. A bad value is rejected when given; options that conflict are rejected
+ * by {@link #build()} with a message naming both.
  *
  * <p>Not thread-safe; a builder may go on being used after {@code build()}, without effect on
  * pipelines already built.
@@ -45,8 +45,8 @@ public final class PipelineBuilder<I, T> {
    * Adds a map step with one worker.
    *
    * @param name the step's name
-   * @param step gives one output per item; may end an item early with {@link Step#stop()} or
-   *     {@link Step#stopWith(Object)}
+   * @param step gives one output per item; may end an item early with {@link Step#stop()} or {@link
+   *     Step#stopWith(Object)}
    * @param <R> the type of output it gives
    * @return this builder, now giving {@code R}
    */
@@ -118,8 +118,8 @@ public final class PipelineBuilder<I, T> {
   }
 
   /**
-   * Adds a batch step with one worker: it gets a batch's items as a list and must return one
-   * output per item, which the run checks.
+   * Adds a batch step with one worker: it gets a batch's items as a list and must return one output
+   * per item, which the run checks.
    *
    * @param name the step's name
    * @param step processes a whole batch
@@ -149,12 +149,12 @@ public final class PipelineBuilder<I, T> {
    * steps and workers), and once all of them processed a batch, {@code joiner} gets each item's
    * branch outputs in declared branch order.
    *
-   * <p>A branch is a pipeline built on its own. It must give exactly one output per item, so it
-   * may hold map steps, batch steps and unions, but no filter or flat-map step, and {@link
-   * Step#stop()} fails the run inside it. It takes its batch size, queue size and other
-   * pipeline-wide options from the pipeline that holds the union, so it may set none of them; it
-   * may declare its own {@link #outputType(Class)} for {@link Step#stopWith(Object)} in its
-   * steps. Its steps are named {@code union/branch/step} in metrics and errors.
+   * <p>A branch is a pipeline built on its own. It must give exactly one output per item, so it may
+   * hold map steps, batch steps and unions, but no filter or flat-map step, and {@link Step#stop()}
+   * fails the run inside it. It takes its batch size, queue size and other pipeline-wide options
+   * from the pipeline that holds the union, so it may set none of them; it may declare its own
+   * {@link #outputType(Class)} for {@link Step#stopWith(Object)} in its steps. Its steps are named
+   * {@code union/branch/step} in metrics and errors.
    *
    * @param name the union's name, unique among this pipeline's steps
    * @param branches one or more branches
@@ -213,8 +213,8 @@ public final class PipelineBuilder<I, T> {
   /**
    * Sets how many items every queue holds (default 1000), the sink's queue included; a step can
    * have its own with {@link #queueSize(String, int)}. A queue holds whole batches, so the size
-   * must be at least the batch size. Together with the workers and batch size this bounds the
-   * items in flight, whatever the length of the feed.
+   * must be at least the batch size. Together with the workers and batch size this bounds the items
+   * in flight, whatever the length of the feed.
    *
    * @param items at least 1
    * @return this builder
@@ -283,8 +283,8 @@ public final class PipelineBuilder<I, T> {
   /**
    * In stream mode, ends the run when the feed has given nothing for this long (PipeFrame's dried
    * stream): the feed is closed ({@link dev.sluice.spi.Source#close()} and an interrupt of its
-   * thread), the items already fed are processed and written, and the run succeeds. Off by
-   * default; batch mode ignores it.
+   * thread), the items already fed are processed and written, and the run succeeds. Off by default;
+   * batch mode ignores it.
    *
    * @param timeout a positive duration
    * @return this builder

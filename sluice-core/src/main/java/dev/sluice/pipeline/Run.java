@@ -148,8 +148,7 @@ final class Run {
           spawn(step.name + "-" + w, step::work);
         }
       }
-      boolean watch =
-          stream && (settings.batchSize() > 1 || settings.idleTimeout() != null);
+      boolean watch = stream && (settings.batchSize() > 1 || settings.idleTimeout() != null);
       if (watch) {
         watcher = spawnTask("watch", this::watch);
       }

@@ -24,8 +24,8 @@ public interface Step<I, O> {
    *
    * @param item the item, possibly {@code null} if the feed or an earlier step gave one
    * @return the output for this item
-   * @throws Exception to fail the run; the caller gets a {@link PipelineException} naming this
-   *     step and the batch
+   * @throws Exception to fail the run; the caller gets a {@link PipelineException} naming this step
+   *     and the batch
    */
   O apply(I item) throws Exception;
 

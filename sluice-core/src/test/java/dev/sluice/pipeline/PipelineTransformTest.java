@@ -219,10 +219,7 @@ class PipelineTransformTest {
             .step("early", x -> x == 3 ? Step.stopWith("three") : (Object) x)
             .build();
     Pipeline<Integer, String> wrongOutput =
-        Pipeline.<Integer>builder()
-            .outputType(Integer.class)
-            .step("text", x -> "t" + x)
-            .build();
+        Pipeline.<Integer>builder().outputType(Integer.class).step("text", x -> "t" + x).build();
 
     assertThatThrownBy(() -> wrongStop.transform(range(10)))
         .isInstanceOf(PipelineException.class)
@@ -311,12 +308,15 @@ class PipelineTransformTest {
   void shouldDeliverInCompletionOrderWhenUnorderedButLoseNothing() {
     Pipeline<Integer, Integer> p =
         Pipeline.<Integer>builder()
-            .step("slow-evens", 4, x -> {
-              if (x % 20 < 10) {
-                Thread.sleep(1);
-              }
-              return x;
-            })
+            .step(
+                "slow-evens",
+                4,
+                x -> {
+                  if (x % 20 < 10) {
+                    Thread.sleep(1);
+                  }
+                  return x;
+                })
             .batchSize(10)
             .queueSize(40)
             .ordered(false)
