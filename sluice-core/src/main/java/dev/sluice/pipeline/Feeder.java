@@ -3,6 +3,7 @@ package dev.sluice.pipeline;
 import dev.sluice.spi.Source;
 import java.util.Iterator;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -11,58 +12,58 @@ import java.util.function.LongSupplier;
  * is handed over only with a permit of the run's in-flight limit, so however large the feed, at
  * most that many batches exist at once.
  *
- * <p>In stream mode the run's watcher may flush a partial batch that waited too long, and closes
- * the feed when it has been idle too long; the lock makes those safe against the feeder thread.
- * After the idle close, an interrupt meant for the feed must not cost an item already taken from
- * it, so blocking hand-overs retry instead of giving up.
+ * <p>In stream mode the run's watcher may take a partial batch whose first item waited too long,
+ * while the feeder thread may be blocked in the feed. So that the feeder does not pay a lock per
+ * item, the open batch's fill count is an atomic: the feeder writes the item into the slot, then
+ * publishes it with a compare-and-set; taking the batch (by the feeder when full, by the watcher
+ * when old) swaps the count to {@link #TAKEN}, which makes a racing append retry on the next batch.
+ * Every hand-over happens under {@link #handOver}, which also gives sequence numbers, so batches
+ * enter the first stage in sequence order and the end marker comes last.
+ *
+ * <p>After the idle timeout closed the feed, an interrupt meant for the feed must not cost an item
+ * already taken from it, so the feeder's blocking hand-overs retry instead of giving up.
  */
 final class Feeder {
+  private static final int TAKEN = -1;
+
   private final Run run;
   private final Outlet first;
   private final Semaphore permits;
   private final int batchSize;
   private final boolean dropLast;
-  private final ReentrantLock lock;
+  private final boolean shared;
   private final LongSupplier clock;
-  private Object[] current;
-  private int count;
+  private final ReentrantLock handOver = new ReentrantLock();
+  private final AtomicInteger fill = new AtomicInteger();
+  private volatile Object[] current;
   private long firstItemAt;
   private long nextSeq;
+  private int count;
   private volatile long itemsIn;
   private volatile long itemsDropped;
-  private volatile boolean waiting;
-  private volatile long waitingSince;
+  private long taken;
+  private volatile boolean blocked;
+  private volatile boolean ended;
   private volatile boolean idleClosed;
 
-  Feeder(Run run, Outlet first, Semaphore permits, Settings settings, boolean stream) {
+  /**
+   * @param shared whether the run's watcher may take partial batches concurrently
+   */
+  Feeder(Run run, Outlet first, Semaphore permits, Settings settings, boolean shared) {
     this.run = run;
     this.first = first;
     this.permits = permits;
     this.batchSize = settings.batchSize();
     this.dropLast = settings.lastBatch() == Pipeline.LastBatch.DROP;
-    this.lock = stream ? new ReentrantLock() : null;
+    this.shared = shared;
     this.clock = settings.clock();
     this.current = new Object[batchSize];
   }
 
   void feed(Iterator<?> feed) {
     try {
-      while (true) {
-        if (lock != null) {
-          waitingSince = clock.getAsLong();
-          waiting = true;
-        }
-        if (idleClosed || !feed.hasNext()) {
-          break;
-        }
-        Object item = feed.next();
-        if (lock != null) {
-          waiting = false;
-        }
-        add(item);
-        if (idleClosed) {
-          break;
-        }
+      while (!idleClosed && feed.hasNext()) {
+        add(feed.next());
       }
     } catch (RunCancelled cancelled) {
       return;
@@ -81,14 +82,9 @@ final class Feeder {
           if (idleClosed) {
             throw new InterruptedException("the feed was closed by the idle timeout");
           }
-          waiting = false;
           add(item);
-          waitingSince = clock.getAsLong();
-          waiting = true;
         };
     try {
-      waitingSince = clock.getAsLong();
-      waiting = true;
       source.run(emitter);
     } catch (RunCancelled cancelled) {
       return;
@@ -102,32 +98,72 @@ final class Feeder {
   }
 
   private void add(Object item) throws InterruptedException {
-    if (lock == null) {
-      append(item);
+    if (!shared) {
+      current[count++] = item;
+      if (count == batchSize) {
+        send(current, count, true);
+        current = new Object[batchSize];
+        count = 0;
+      }
       return;
     }
-    lockRetrying();
-    try {
-      append(item);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void append(Object item) throws InterruptedException {
-    if (count == 0 && lock != null) {
-      firstItemAt = clock.getAsLong();
-    }
-    current[count++] = item;
-    if (count == batchSize) {
-      flush(true);
-    }
-  }
-
-  /** Hands the current batch over; {@code retry} only on the feeder thread (see class doc). */
-  private void flush(boolean retry) throws InterruptedException {
-    Batch batch = new Batch(nextSeq, current, count, false);
+    taken++;
     while (true) {
+      int at = fill.get();
+      if (at == TAKEN) {
+        Thread.onSpinWait();
+        continue;
+      }
+      if (at == 0) {
+        firstItemAt = clock.getAsLong();
+      }
+      current[at] = item;
+      if (fill.compareAndSet(at, at + 1)) {
+        if (at + 1 == batchSize) {
+          takeAndSend(batchSize, true);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Takes the open batch if it still holds {@code expected} items, and hands it over. */
+  private boolean takeAndSend(int expected, boolean retry) throws InterruptedException {
+    lockHandOver(retry);
+    try {
+      if (!fill.compareAndSet(expected, TAKEN)) {
+        return false;
+      }
+      Object[] items = current;
+      current = new Object[batchSize];
+      fill.set(0);
+      sendLocked(items, expected, retry);
+      return true;
+    } finally {
+      handOver.unlock();
+    }
+  }
+
+  /** Called by the watcher: hands over a partial batch whose first item waited long enough. */
+  void flushIfOlder(long now, long maxWaitNanos) throws InterruptedException {
+    int at = fill.get();
+    if (at > 0 && now - firstItemAt >= maxWaitNanos) {
+      takeAndSend(at, false);
+    }
+  }
+
+  private void send(Object[] items, int size, boolean retry) throws InterruptedException {
+    lockHandOver(retry);
+    try {
+      sendLocked(items, size, retry);
+    } finally {
+      handOver.unlock();
+    }
+  }
+
+  private void sendLocked(Object[] items, int size, boolean retry) throws InterruptedException {
+    while (true) {
+      blocked = true;
       try {
         permits.acquire();
         break;
@@ -136,88 +172,41 @@ final class Feeder {
           throw e;
         }
         retryOrThrow(e);
-      }
-    }
-    nextSeq++;
-    itemsIn += count;
-    current = new Object[batchSize];
-    count = 0;
-    if (retry) {
-      handOver(batch);
-    } else {
-      first.put(batch);
-    }
-  }
-
-  /** Called by the watcher: hands over a partial batch whose first item waited long enough. */
-  void flushIfOlder(long now, long maxWaitNanos) throws InterruptedException {
-    lock.lockInterruptibly();
-    try {
-      if (count > 0 && now - firstItemAt >= maxWaitNanos) {
-        flush(false);
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** How long the feed has been asked for its next item without answering; 0 if not waiting. */
-  long idleNanos(long now) {
-    return waiting ? now - waitingSince : 0;
-  }
-
-  /** Marks the feed closed for idleness; the caller then closes the source and interrupts. */
-  void closeForIdle() {
-    idleClosed = true;
-  }
-
-  private void finish() {
-    waiting = false;
-    try {
-      if (lock != null) {
-        lockRetrying();
-      }
-      try {
-        if (count > 0) {
-          if (dropLast) {
-            itemsIn += count;
-            itemsDropped += count;
-            current = new Object[0];
-            count = 0;
-          } else {
-            flush(true);
-          }
-        }
       } finally {
-        if (lock != null) {
-          lock.unlock();
-        }
+        blocked = false;
       }
-      handOver(Batch.END);
-    } catch (RunCancelled cancelled) {
-      // the run's first failure is already recorded
-    } catch (Throwable failure) {
-      run.fail(Failure.inFeed(nextSeq, failure));
     }
+    Batch batch = new Batch(nextSeq++, items, size, false);
+    itemsIn += size;
+    put(batch, retry);
   }
 
-  private void handOver(Batch batch) throws InterruptedException {
+  private void put(Batch batch, boolean retry) throws InterruptedException {
     while (true) {
+      blocked = true;
       try {
         first.put(batch);
         return;
       } catch (InterruptedException e) {
+        if (!retry) {
+          throw e;
+        }
         retryOrThrow(e);
+      } finally {
+        blocked = false;
       }
     }
   }
 
-  private void lockRetrying() throws InterruptedException {
+  private void lockHandOver(boolean retry) throws InterruptedException {
     while (true) {
       try {
-        lock.lockInterruptibly();
+        handOver.lockInterruptibly();
         return;
       } catch (InterruptedException e) {
+        if (!retry) {
+          throw e;
+        }
         retryOrThrow(e);
       }
     }
@@ -227,6 +216,53 @@ final class Feeder {
     if (!idleClosed || run.isCancelled()) {
       throw e;
     }
+  }
+
+  /** Hands over what is left (or drops it, as the policy says), then the end marker. */
+  private void finish() {
+    ended = true;
+    try {
+      lockHandOver(true);
+      try {
+        int left = shared ? fill.getAndSet(TAKEN) : count;
+        if (left > 0 && dropLast) {
+          itemsIn += left;
+          itemsDropped += left;
+        } else if (left > 0) {
+          sendLocked(current, left, true);
+        }
+        put(Batch.END, true);
+      } finally {
+        handOver.unlock();
+      }
+    } catch (RunCancelled cancelled) {
+      // the run's first failure is already recorded
+    } catch (Throwable failure) {
+      run.fail(Failure.inFeed(nextSeq, failure));
+    }
+  }
+
+  /**
+   * Items taken from the feed so far (stream mode); the watcher's measure of progress. Written
+   * before the fill count's compare-and-set, which publishes it; read after reading that count.
+   */
+  long taken() {
+    fill.get();
+    return taken;
+  }
+
+  /** Whether the feeder is waiting for room downstream rather than for the feed. */
+  boolean blockedDownstream() {
+    return blocked || handOver.isLocked();
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  /** Marks the feed closed for idleness; the caller then closes the source and interrupts. */
+  void closeForIdle() {
+    idleClosed = true;
   }
 
   long itemsIn() {

@@ -49,7 +49,7 @@ final class Run {
   }
 
   private final Settings settings;
-  private final boolean stream;
+  private final boolean watched;
   private final Source<?> source;
   private final Chain top;
   private final List<StepRuntime> steps = new ArrayList<>();
@@ -75,7 +75,6 @@ final class Run {
 
   Run(Pipeline<?, ?> pipeline, boolean stream, Source<?> source) {
     this.settings = pipeline.settings();
-    this.stream = stream;
     this.source = source;
     this.top = new Chain(settings.outputType(), false);
     this.results = queue(settings.queueSize());
@@ -94,7 +93,8 @@ final class Run {
     }
     this.inFlightLimit = limit;
     this.permits = new Semaphore(limit);
-    this.feeder = new Feeder(this, first, permits, settings, stream);
+    this.watched = stream && (settings.batchSize() > 1 || settings.idleTimeout() != null);
+    this.feeder = new Feeder(this, first, permits, settings, watched);
   }
 
   private BatchQueue queue(int items) {
@@ -148,11 +148,10 @@ final class Run {
           spawn(step.name + "-" + w, step::work);
         }
       }
-      boolean watch = stream && (settings.batchSize() > 1 || settings.idleTimeout() != null);
-      if (watch) {
+      feederThread = spawn("feed", () -> feed.accept(feeder));
+      if (watched) {
         watcher = spawnTask("watch", this::watch);
       }
-      feederThread = spawn("feed", () -> feed.accept(feeder));
     } catch (Throwable e) {
       fail(Failure.ofRun("could not start the pipeline's threads: " + e, e));
     }
@@ -362,7 +361,10 @@ final class Run {
     }
   }
 
-  /** In stream mode: flushes partial batches that waited too long, and the idle timeout. */
+  /**
+   * In stream mode: hands on partial batches that waited too long, and ends a feed that gave
+   * nothing for the idle timeout (time spent waiting for room downstream does not count).
+   */
   private void watch() {
     Duration idle = settings.idleTimeout();
     long idleNanos = idle == null ? 0 : idle.toNanos();
@@ -375,11 +377,17 @@ final class Run {
       tick = Math.min(tick, waitNanos / 2);
     }
     tick = Math.max(tick, TimeUnit.MILLISECONDS.toNanos(1));
+    long lastTaken = -1;
+    long lastProgress = settings.clock().getAsLong();
     try {
-      while (!cancelled) {
+      while (!cancelled && !feeder.ended()) {
         TimeUnit.NANOSECONDS.sleep(tick);
         long now = settings.clock().getAsLong();
-        if (idleNanos > 0 && feeder.idleNanos(now) >= idleNanos) {
+        long taken = feeder.taken();
+        if (taken != lastTaken || feeder.blockedDownstream()) {
+          lastTaken = taken;
+          lastProgress = now;
+        } else if (idleNanos > 0 && now - lastProgress >= idleNanos) {
           LOG.debug("pipeline feed idle for {}: closing it", idle);
           feeder.closeForIdle();
           closeSource();

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -250,6 +251,32 @@ class PipelineStreamTest {
       run.await();
       assertThat(written).containsExactly(1, 2, 3);
     }
+  }
+
+  @Test
+  void shouldLoseAndReorderNothingWhilePartialBatchesAreHandedOnDuringAFastFeed() {
+    Pipeline<Integer, Integer> p =
+        Pipeline.<Integer>builder()
+            .step("inc", 2, x -> x + 1)
+            .batchSize(7)
+            .queueSize(70)
+            .maxBatchWait(Duration.ofMillis(1))
+            .build();
+    List<Integer> written = new ArrayList<>();
+
+    p.stream(
+        emitter -> {
+          for (int i = 0; i < 200_000; i++) {
+            emitter.emit(i);
+            if (i % 5_000 == 0) {
+              // pauses let the watcher take partial batches while the feeder appends
+              LockSupport.parkNanos(1_500_000);
+            }
+          }
+        },
+        written::add);
+
+    assertThat(written).isEqualTo(range(200_000).stream().map(x -> x + 1).toList());
   }
 
   @Test

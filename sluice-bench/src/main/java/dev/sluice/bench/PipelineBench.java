@@ -1,0 +1,274 @@
+package dev.sluice.bench;
+
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.Step;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Pipeline throughput against baselines measured in the same process (DESIGN §6).
+ *
+ * <ol>
+ *   <li>Trivial: three cheap map steps, one worker each, over 10,000,000 boxed integers in batches,
+ *       against a plain loop applying the same three lambdas into a list. Target: ≥ 25% of the
+ *       loop's rate.
+ *   <li>CPU-heavy: one step that spends ~20 µs of arithmetic per item, with 1 and with 2 workers.
+ *       Target: 2 workers ≥ 1.6× one worker on a machine with 2 physical cores.
+ * </ol>
+ *
+ * <p>Each measurement: warm-up runs, then the median of {@code RUNS} timed runs, the contenders
+ * alternating run by run so that a noisy neighbour hits both alike. Run with {@code java -cp
+ * sluice-bench/target/sluice-bench.jar dev.sluice.bench.PipelineBench}.
+ */
+public final class PipelineBench {
+  private static final int ITEMS = 10_000_000;
+  private static final int BATCH = 1_000;
+  private static final int QUEUE = 16_000;
+  private static final int HEAVY_ITEMS = 20_000;
+  private static final int HEAVY_ROUNDS = 12_000;
+  private static final int WARMUP = 3;
+  private static final int RUNS = 7;
+
+  private static final Step<Integer, Integer> ADD = x -> x + 1;
+  private static final Step<Integer, Integer> TIMES = x -> x * 3;
+  private static final Step<Integer, Integer> XOR = x -> x ^ 0x5bd1e995;
+
+  private static volatile long sink;
+
+  private PipelineBench() {}
+
+  /**
+   * Runs both scenarios and prints their figures.
+   *
+   * @param args ignored
+   * @throws Exception if a run fails
+   */
+  public static void main(String[] args) throws Exception {
+    printMachine();
+    trivial();
+    heavy();
+  }
+
+  private static void trivial() throws Exception {
+    List<Integer> input = new ArrayList<>(ITEMS);
+    for (int i = 0; i < ITEMS; i++) {
+      input.add(i);
+    }
+    Pipeline<Integer, Integer> pipeline =
+        Pipeline.<Integer>builder()
+            .step("add", ADD)
+            .step("times", TIMES)
+            .step("xor", XOR)
+            .batchSize(BATCH)
+            .queueSize(QUEUE)
+            .build();
+    List<Integer> expected = loop(input);
+    if (!expected.equals(pipeline.transform(input))) {
+      throw new AssertionError("pipeline and loop disagree");
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%nTrivial: 3 map steps (x+1, x*3, x^c), 1 worker each, %,d boxed Integers,"
+            + " batchSize %d, queueSize %d, ordered%n",
+        ITEMS,
+        BATCH,
+        QUEUE);
+    long[] loopNanos = new long[RUNS];
+    long[] pipeNanos = new long[RUNS];
+    for (int i = 0; i < WARMUP; i++) {
+      consume(loop(input));
+      consume(pipeline.transform(input));
+    }
+    for (int i = 0; i < RUNS; i++) {
+      long start = System.nanoTime();
+      consume(loop(input));
+      loopNanos[i] = System.nanoTime() - start;
+      start = System.nanoTime();
+      consume(pipeline.transform(input));
+      pipeNanos[i] = System.nanoTime() - start;
+    }
+    double loopRate = rate(ITEMS, median(loopNanos));
+    double pipeRate = rate(ITEMS, median(pipeNanos));
+    report("plain loop", ITEMS, loopNanos);
+    report("pipeline", ITEMS, pipeNanos);
+    System.out.printf(
+        Locale.ROOT,
+        "  ratio pipeline/loop = %.2f (target >= 0.25: %s)%n",
+        pipeRate / loopRate,
+        pipeRate / loopRate >= 0.25 ? "met" : "NOT met");
+  }
+
+  private static List<Integer> loop(List<Integer> input) throws Exception {
+    List<Integer> out = new ArrayList<>(input.size());
+    for (Integer x : input) {
+      out.add(XOR.apply(TIMES.apply(ADD.apply(x))));
+    }
+    return out;
+  }
+
+  private static void heavy() throws Exception {
+    List<Integer> input = new ArrayList<>(HEAVY_ITEMS);
+    for (int i = 0; i < HEAVY_ITEMS; i++) {
+      input.add(i);
+    }
+    Pipeline<Integer, Long> one = heavyPipeline(1);
+    Pipeline<Integer, Long> two = heavyPipeline(2);
+    System.out.printf(
+        Locale.ROOT,
+        "%nCPU-heavy: 1 map step of %,d LCG rounds per item, %,d items, batchSize 10,"
+            + " queueSize 100, ordered%n",
+        HEAVY_ROUNDS,
+        HEAVY_ITEMS);
+    long[] loopNanos = new long[RUNS];
+    long[] threadsNanos = new long[RUNS];
+    long[] oneNanos = new long[RUNS];
+    long[] twoNanos = new long[RUNS];
+    for (int i = 0; i < WARMUP; i++) {
+      consume(heavyLoop(input));
+      consume(heavyTwoThreads(input));
+      consume(one.transform(input));
+      consume(two.transform(input));
+    }
+    for (int i = 0; i < RUNS; i++) {
+      long start = System.nanoTime();
+      consume(heavyLoop(input));
+      loopNanos[i] = System.nanoTime() - start;
+      start = System.nanoTime();
+      consume(heavyTwoThreads(input));
+      threadsNanos[i] = System.nanoTime() - start;
+      start = System.nanoTime();
+      consume(one.transform(input));
+      oneNanos[i] = System.nanoTime() - start;
+      start = System.nanoTime();
+      consume(two.transform(input));
+      twoNanos[i] = System.nanoTime() - start;
+    }
+    report("plain loop", HEAVY_ITEMS, loopNanos);
+    report("2 threads", HEAVY_ITEMS, threadsNanos);
+    report("1 worker", HEAVY_ITEMS, oneNanos);
+    report("2 workers", HEAVY_ITEMS, twoNanos);
+    double speedup = (double) median(oneNanos) / median(twoNanos);
+    System.out.printf(
+        Locale.ROOT,
+        "  speed-up 2 workers / 1 worker = %.2f (target >= 1.6 with 2 physical cores: %s)%n",
+        speedup,
+        speedup >= 1.6 ? "met" : "NOT met");
+    System.out.printf(
+        Locale.ROOT,
+        "  reference: 2 plain threads / plain loop = %.2f (the parallelism this machine gave"
+            + " now)%n",
+        (double) median(loopNanos) / median(threadsNanos));
+    System.out.printf(
+        Locale.ROOT,
+        "  1 worker / plain loop = %.2f%n",
+        (double) median(loopNanos) / median(oneNanos));
+  }
+
+  /** The same work split in two halves on two plain threads: the ceiling for 2 workers. */
+  private static List<Long> heavyTwoThreads(List<Integer> input) throws InterruptedException {
+    int half = input.size() / 2;
+    List<Long> first = new ArrayList<>(half);
+    Thread helper = new Thread(() -> first.addAll(heavyLoop(input.subList(0, half))));
+    helper.start();
+    List<Long> second = heavyLoop(input.subList(half, input.size()));
+    helper.join();
+    first.addAll(second);
+    return first;
+  }
+
+  private static Pipeline<Integer, Long> heavyPipeline(int workers) {
+    return Pipeline.<Integer>builder()
+        .step("heavy", workers, PipelineBench::spin)
+        .batchSize(10)
+        .queueSize(100)
+        .build();
+  }
+
+  private static List<Long> heavyLoop(List<Integer> input) {
+    List<Long> out = new ArrayList<>(input.size());
+    for (Integer x : input) {
+      out.add(spin(x));
+    }
+    return out;
+  }
+
+  /** About 20 µs of dependent arithmetic that the JIT cannot fold away. */
+  private static Long spin(Integer seed) {
+    long v = seed;
+    for (int i = 0; i < HEAVY_ROUNDS; i++) {
+      v = v * 6364136223846793005L + 1442695040888963407L;
+      v ^= v >>> 29;
+    }
+    return v;
+  }
+
+  private static void consume(List<?> out) {
+    sink += out.size() + out.get(out.size() / 2).hashCode();
+  }
+
+  private static long median(long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static double rate(int items, long nanos) {
+    return items * 1e9 / nanos;
+  }
+
+  private static void report(String what, int items, long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-11s median %8.1f ms = %,14.0f items/s   (min %.1f, max %.1f ms, %d runs)%n",
+        what,
+        median(nanos) / 1e6,
+        rate(items, median(nanos)),
+        sorted[0] / 1e6,
+        sorted[sorted.length - 1] / 1e6,
+        nanos.length);
+  }
+
+  private static void printMachine() {
+    System.out.println("PipelineBench: warm-up " + WARMUP + " runs, median of " + RUNS + " runs");
+    System.out.println(
+        "JVM: "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.version")
+            + ", max heap "
+            + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+            + " MB, args "
+            + ManagementFactory.getRuntimeMXBean().getInputArguments()
+            + ", availableProcessors "
+            + Runtime.getRuntime().availableProcessors());
+    try {
+      Process lscpu = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(lscpu.getInputStream(), StandardCharsets.UTF_8))) {
+        lines
+            .lines()
+            .filter(
+                line ->
+                    line.startsWith("Model name")
+                        || line.startsWith("CPU(s)")
+                        || line.startsWith("Thread(s) per core")
+                        || line.startsWith("Core(s) per socket")
+                        || line.startsWith("Socket(s)")
+                        || line.startsWith("Hypervisor vendor"))
+            .forEach(line -> System.out.println("lscpu: " + line.replaceAll("\\s+", " ")));
+      }
+      lscpu.waitFor();
+    } catch (Exception e) {
+      System.out.println("lscpu: not available (" + e + ")");
+    }
+  }
+}
