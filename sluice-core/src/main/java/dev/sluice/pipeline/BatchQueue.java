@@ -7,6 +7,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * A bounded blocking queue of batches that a run can cancel: cancelling wakes every thread blocked
  * in {@link #put} or {@link #take} with {@link RunCancelled}, so no thread of a failed run waits on
  * a queue that nobody will serve again.
+ *
+ * <p>A producer blocked on a full queue is woken only once the queue has drained to half, not at
+ * every take: otherwise a fast producer and its consumer would trade a park and an unpark per
+ * batch. Consumers are woken at every put, so no batch waits for company.
  */
 final class BatchQueue implements Outlet {
   private final Batch[] ring;
@@ -70,7 +74,9 @@ final class BatchQueue implements Outlet {
       count--;
       depth = count;
       items -= batch.size;
-      notFull.signal();
+      if (count <= ring.length / 2) {
+        notFull.signal();
+      }
       return batch;
     } finally {
       lock.unlock();

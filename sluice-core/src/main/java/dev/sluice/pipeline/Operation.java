@@ -6,8 +6,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What a step does to one batch. Each kind writes a new array and never the batch it was given,
- * which a union's branches share. Items {@link Finished} upstream pass through uncounted.
+ * What a step does to one batch. Map and filter steps write their outputs over the batch's own
+ * array (output {@code k} never overtakes input {@code k}) unless the batch is shared; flat-map and
+ * batch steps write new arrays. Items {@link Finished} upstream pass through uncounted.
  */
 abstract class Operation {
   /** The kind, for messages: map, filter, flat-map, batch. */
@@ -59,7 +60,7 @@ abstract class Operation {
     Batch apply(Batch in, StepRuntime step, Tally tally) throws Exception {
       Object[] items = in.items;
       int size = in.size;
-      Object[] out = new Object[size];
+      Object[] out = in.shared ? new Object[size] : items;
       int count = 0;
       int passed = 0;
       boolean finished = in.hasFinished;
@@ -108,7 +109,7 @@ abstract class Operation {
     Batch apply(Batch in, StepRuntime step, Tally tally) throws Exception {
       Object[] items = in.items;
       int size = in.size;
-      Object[] out = new Object[size];
+      Object[] out = in.shared ? new Object[size] : items;
       int count = 0;
       int passed = 0;
       boolean finished = in.hasFinished;

@@ -3,8 +3,6 @@ package dev.sluice.pipeline;
 import dev.sluice.spi.Source;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -279,7 +277,7 @@ final class Run {
       inSink = Thread.currentThread();
     }
     try {
-      delivery.deliver(Collections.unmodifiableList(Arrays.asList(outputs).subList(0, batch.size)));
+      delivery.deliver(new Slice(outputs, batch.size));
     } catch (InterruptedException e) {
       if (cancelled) {
         throw RunCancelled.INSTANCE;

@@ -1,7 +1,9 @@
 package dev.sluice.pipeline;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,6 +29,6 @@ record Settings(
   static final Duration DEFAULT_MAX_BATCH_WAIT = Duration.ofMillis(50);
 
   Settings {
-    explicit = Set.copyOf(explicit);
+    explicit = Collections.unmodifiableSet(new TreeSet<>(explicit));
   }
 }

@@ -32,13 +32,14 @@ final class UnionRuntime {
   /** The outlet that feeds the union: it hands each batch to every branch's first stage. */
   Outlet inlet(List<Outlet> branchInlets) {
     return batch -> {
-      if (batch != Batch.END) {
+      Batch shared = batch.asShared();
+      if (shared != Batch.END) {
         synchronized (this) {
-          pending.put(batch.seq, new Pending(batch, branches));
+          pending.put(shared.seq, new Pending(shared, branches));
         }
       }
       for (Outlet branch : branchInlets) {
-        branch.put(batch);
+        branch.put(shared);
       }
     };
   }

@@ -18,6 +18,14 @@ final class Threads {
         .collect(Collectors.toList());
   }
 
+  /** Whether a run's feed thread is parked, waiting for room downstream. */
+  static boolean feederBlocked() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(
+            t ->
+                t.getName().equals("sluice-pipeline-feed") && t.getState() == Thread.State.WAITING);
+  }
+
   static void assertNoPipelineThreads() {
     assertThat(pipelineThreads()).as("threads of pipeline runs still alive").isEmpty();
   }
