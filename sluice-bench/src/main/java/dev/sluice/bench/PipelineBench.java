@@ -25,8 +25,10 @@ import java.util.Locale;
  * </ol>
  *
  * <p>Each measurement: warm-up runs, then the median of {@code RUNS} timed runs, the contenders
- * alternating run by run so that a noisy neighbour hits both alike. Run with {@code java -cp
- * sluice-bench/target/sluice-bench.jar dev.sluice.bench.PipelineBench}.
+ * alternating run by run so that a noisy neighbour hits both alike. Garbage left by earlier runs is
+ * collected before each run, outside the timing; process CPU time is reported beside wall time, so
+ * that a machine shared with other work shows (CPU close to wall means one core was used). Run with
+ * {@code java -cp sluice-bench/target/sluice-bench.jar dev.sluice.bench.PipelineBench}.
  */
 public final class PipelineBench {
   private static final int ITEMS = 10_000_000;
@@ -58,10 +60,6 @@ public final class PipelineBench {
   }
 
   private static void trivial() throws Exception {
-    ArrayList<Integer> input = new ArrayList<>(ITEMS);
-    for (int i = 0; i < ITEMS; i++) {
-      input.add(i);
-    }
     Pipeline<Integer, Integer> pipeline =
         Pipeline.<Integer>builder()
             .step("add", ADD)
@@ -70,6 +68,18 @@ public final class PipelineBench {
             .batchSize(BATCH)
             .queueSize(QUEUE)
             .build();
+    trivialList(pipeline);
+    trivialStream(pipeline);
+  }
+
+  /**
+   * Batch mode: a list of boxed integers in, a list out, as in {@code transform(window.data())}.
+   */
+  private static void trivialList(Pipeline<Integer, Integer> pipeline) throws Exception {
+    List<Integer> input = new ArrayList<>(ITEMS);
+    for (int i = 0; i < ITEMS; i++) {
+      input.add(i);
+    }
     if (!loop(input).equals(pipeline.transform(input))) {
       throw new AssertionError("pipeline and loop disagree");
     }
@@ -82,29 +92,25 @@ public final class PipelineBench {
         QUEUE);
     long[] loopNanos = new long[RUNS];
     long[] pipeNanos = new long[RUNS];
-    for (int i = 0; i < WARMUP; i++) {
-      consume(loop(input));
-      consume(pipeline.transform(input));
-    }
-    for (int i = 0; i < RUNS; i++) {
-      long start = System.nanoTime();
-      consume(loop(input));
-      loopNanos[i] = System.nanoTime() - start;
-      start = System.nanoTime();
-      consume(pipeline.transform(input));
-      pipeNanos[i] = System.nanoTime() - start;
+    long[] loopCpu = new long[RUNS];
+    long[] pipeCpu = new long[RUNS];
+    for (int i = -WARMUP; i < RUNS; i++) {
+      long loop = timed(() -> consume(loop(input)), loopCpu, i);
+      long pipe = timed(() -> consume(pipeline.transform(input)), pipeCpu, i);
+      if (i >= 0) {
+        loopNanos[i] = loop;
+        pipeNanos[i] = pipe;
+      }
     }
     double loopRate = rate(ITEMS, median(loopNanos));
     double pipeRate = rate(ITEMS, median(pipeNanos));
-    report("plain loop", ITEMS, loopNanos);
-    report("pipeline", ITEMS, pipeNanos);
+    report("plain loop", ITEMS, loopNanos, loopCpu);
+    report("pipeline", ITEMS, pipeNanos, pipeCpu);
     System.out.printf(
         Locale.ROOT,
         "  ratio pipeline/loop = %.2f (target >= 0.25: %s)%n",
         pipeRate / loopRate,
         pipeRate / loopRate >= 0.25 ? "met" : "NOT met");
-    input = null;
-    trivialStream(pipeline);
   }
 
   /**
@@ -118,27 +124,31 @@ public final class PipelineBench {
         "%nTrivial, stream mode: the same pipeline, feed = counting iterator, sink = sum%n");
     long[] loopNanos = new long[RUNS];
     long[] pipeNanos = new long[RUNS];
-    for (int i = 0; i < WARMUP + RUNS; i++) {
+    long[] loopCpu = new long[RUNS];
+    long[] pipeCpu = new long[RUNS];
+    for (int i = -WARMUP; i < RUNS; i++) {
       Sum looped = new Sum();
-      long start = System.nanoTime();
-      for (Counter feed = new Counter(ITEMS); feed.hasNext(); ) {
-        looped.write(XOR.apply(TIMES.apply(ADD.apply(feed.next()))));
-      }
-      long loop = System.nanoTime() - start;
+      long loop =
+          timed(
+              () -> {
+                for (Counter feed = new Counter(ITEMS); feed.hasNext(); ) {
+                  looped.write(XOR.apply(TIMES.apply(ADD.apply(feed.next()))));
+                }
+              },
+              loopCpu,
+              i);
       Sum piped = new Sum();
-      start = System.nanoTime();
-      pipeline.stream(new Counter(ITEMS), piped);
-      long pipe = System.nanoTime() - start;
+      long pipe = timed(() -> pipeline.stream(new Counter(ITEMS), piped), pipeCpu, i);
       if (looped.sum != piped.sum) {
         throw new AssertionError("pipeline and loop disagree");
       }
-      if (i >= WARMUP) {
-        loopNanos[i - WARMUP] = loop;
-        pipeNanos[i - WARMUP] = pipe;
+      if (i >= 0) {
+        loopNanos[i] = loop;
+        pipeNanos[i] = pipe;
       }
     }
-    report("plain loop", ITEMS, loopNanos);
-    report("pipeline", ITEMS, pipeNanos);
+    report("plain loop", ITEMS, loopNanos, loopCpu);
+    report("pipeline", ITEMS, pipeNanos, pipeCpu);
     double ratio = (double) median(loopNanos) / median(pipeNanos);
     System.out.printf(
         Locale.ROOT,
@@ -207,30 +217,26 @@ public final class PipelineBench {
     long[] threadsNanos = new long[RUNS];
     long[] oneNanos = new long[RUNS];
     long[] twoNanos = new long[RUNS];
-    for (int i = 0; i < WARMUP; i++) {
-      consume(heavyLoop(input));
-      consume(heavyTwoThreads(input));
-      consume(one.transform(input));
-      consume(two.transform(input));
+    long[] loopCpu = new long[RUNS];
+    long[] threadsCpu = new long[RUNS];
+    long[] oneCpu = new long[RUNS];
+    long[] twoCpu = new long[RUNS];
+    for (int i = -WARMUP; i < RUNS; i++) {
+      long loop = timed(() -> consume(heavyLoop(input)), loopCpu, i);
+      long threads = timed(() -> consume(heavyTwoThreads(input)), threadsCpu, i);
+      long single = timed(() -> consume(one.transform(input)), oneCpu, i);
+      long dual = timed(() -> consume(two.transform(input)), twoCpu, i);
+      if (i >= 0) {
+        loopNanos[i] = loop;
+        threadsNanos[i] = threads;
+        oneNanos[i] = single;
+        twoNanos[i] = dual;
+      }
     }
-    for (int i = 0; i < RUNS; i++) {
-      long start = System.nanoTime();
-      consume(heavyLoop(input));
-      loopNanos[i] = System.nanoTime() - start;
-      start = System.nanoTime();
-      consume(heavyTwoThreads(input));
-      threadsNanos[i] = System.nanoTime() - start;
-      start = System.nanoTime();
-      consume(one.transform(input));
-      oneNanos[i] = System.nanoTime() - start;
-      start = System.nanoTime();
-      consume(two.transform(input));
-      twoNanos[i] = System.nanoTime() - start;
-    }
-    report("plain loop", HEAVY_ITEMS, loopNanos);
-    report("2 threads", HEAVY_ITEMS, threadsNanos);
-    report("1 worker", HEAVY_ITEMS, oneNanos);
-    report("2 workers", HEAVY_ITEMS, twoNanos);
+    report("plain loop", HEAVY_ITEMS, loopNanos, loopCpu);
+    report("2 threads", HEAVY_ITEMS, threadsNanos, threadsCpu);
+    report("1 worker", HEAVY_ITEMS, oneNanos, oneCpu);
+    report("2 workers", HEAVY_ITEMS, twoNanos, twoCpu);
     double speedup = (double) median(oneNanos) / median(twoNanos);
     System.out.printf(
         Locale.ROOT,
@@ -286,6 +292,28 @@ public final class PipelineBench {
     return v;
   }
 
+  /** Times one run: garbage of earlier runs is collected first, outside the timing. */
+  private static long timed(Body body, long[] cpu, int run) throws Exception {
+    System.gc();
+    long cpuStart = processCpuNanos();
+    long start = System.nanoTime();
+    body.run();
+    long wall = System.nanoTime() - start;
+    if (run >= 0) {
+      cpu[run] = processCpuNanos() - cpuStart;
+    }
+    return wall;
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private static void consume(List<?> out) {
     sink += out.size() + out.get(out.size() / 2).hashCode();
   }
@@ -300,18 +328,20 @@ public final class PipelineBench {
     return items * 1e9 / nanos;
   }
 
-  private static void report(String what, int items, long[] nanos) {
+  private static void report(String what, int items, long[] nanos, long[] cpu) {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     System.out.printf(
         Locale.ROOT,
-        "  %-11s median %8.1f ms = %,14.0f items/s   (min %.1f, max %.1f ms, %d runs)%n",
+        "  %-11s median %8.1f ms = %,14.0f items/s   (min %.1f, max %.1f ms, %d runs;"
+            + " process CPU median %.1f ms)%n",
         what,
         median(nanos) / 1e6,
         rate(items, median(nanos)),
         sorted[0] / 1e6,
         sorted[sorted.length - 1] / 1e6,
-        nanos.length);
+        nanos.length,
+        median(cpu) / 1e6);
   }
 
   private static void printMachine() {
