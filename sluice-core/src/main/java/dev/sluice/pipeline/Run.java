@@ -492,11 +492,6 @@ final class Run {
     return state == PipelineRun.State.RUNNING || failed == null ? null : failed.toException();
   }
 
-  /** How many batches can exist at once; for tests of the memory bound. */
-  int inFlightLimit() {
-    return inFlightLimit;
-  }
-
   PipelineMetrics metrics() {
     List<StepMetrics> snapshot = new ArrayList<>(steps.size());
     for (StepRuntime step : steps) {
