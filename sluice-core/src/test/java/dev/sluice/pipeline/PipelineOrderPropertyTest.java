@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterTry;
 
-class PipelineOrderProperties {
+class PipelineOrderPropertyTest {
   @AfterTry
   void noThreadOutlivesARun() {
     Threads.assertNoPipelineThreads();
