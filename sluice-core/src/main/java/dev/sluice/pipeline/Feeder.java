@@ -111,6 +111,11 @@ final class Feeder {
     while (true) {
       int at = fill.get();
       if (at == TAKEN) {
+        if (ended) {
+          throw new IllegalStateException(
+              "a source must emit only while its run(emitter) is running: item "
+                  + Checks.describe(item));
+        }
         Thread.onSpinWait();
         continue;
       }
