@@ -37,6 +37,7 @@ public final class PipelineBuilder<I, T> {
   private Duration idleTimeout;
   private Duration maxBatchWait = Settings.DEFAULT_MAX_BATCH_WAIT;
   private Class<?> outputType;
+  private boolean chaining = true;
   private LongSupplier clock = System::nanoTime;
 
   PipelineBuilder() {}
@@ -322,6 +323,27 @@ public final class PipelineBuilder<I, T> {
     return this;
   }
 
+  /**
+   * Sets whether adjacent steps that each have one worker and no queue size of their own run fused
+   * on one thread (default {@code true}), as Flink's operator chaining does: a batch then passes
+   * from step to step as a plain call, with no queue, hand-over or thread between them. Each step
+   * still counts its own metrics and is named in its own failures, and ordering, filtering and
+   * {@link Step#stop()} behave the same. {@code false} gives every step its own thread and input
+   * queue, so that adjacent steps process different batches at the same time: useful when several
+   * single-worker steps each cost much per item, or when one of them should not share a thread. To
+   * keep one step on a thread of its own with chaining on, give it its own queue size ({@link
+   * #queueSize(String, int)}) or more than one worker. A union always has its own threads; steps
+   * inside its branches are fused the same way.
+   *
+   * @param chaining whether to fuse adjacent single-worker steps
+   * @return this builder
+   */
+  public PipelineBuilder<I, T> chaining(boolean chaining) {
+    this.chaining = chaining;
+    explicit.add("chaining");
+    return this;
+  }
+
   /** Replaces the clock of the idle timeout and batch waits; for tests. */
   PipelineBuilder<I, T> clock(LongSupplier nanoClock) {
     clock = Objects.requireNonNull(nanoClock, "clock");
@@ -352,6 +374,7 @@ public final class PipelineBuilder<I, T> {
             idleTimeout,
             maxBatchWait,
             outputType,
+            chaining,
             explicit,
             clock);
     return new Pipeline<>(built, settings);

@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of a pipeline: it owns the queues and threads it creates and leaves none behind.
  *
- * <p>Layout: a feeder thread cuts the feed into numbered batches; each step has its input queue and
- * its worker threads; a union hands each batch to every branch and joins their outputs; the last
- * stage puts into the results queue, which the collector (the caller's thread, or the handle's
- * collector thread) drains, reorders and delivers. Every thread runs as a {@link FutureTask}.
+ * <p>Layout: a feeder thread cuts the feed into numbered batches; each stage — a step, or a chain
+ * of fused single-worker steps — has its input queue and its worker threads; a union hands each
+ * batch to every branch and joins their outputs; the last stage puts into the results queue, which
+ * the collector (the caller's thread, or the handle's collector thread) drains, reorders and
+ * delivers. Every thread runs as a {@link FutureTask}.
  *
  * <p>Failure: the first failure is recorded and cancels everything at once: every queue wakes its
  * waiters with {@link RunCancelled}, every task is interrupted, the source is closed, and a
@@ -52,6 +53,7 @@ final class Run {
   private final Chain top;
   private final List<StepRuntime> steps = new ArrayList<>();
   private final List<StepRuntime> topSteps = new ArrayList<>();
+  private final List<StageRuntime> stageRuntimes = new ArrayList<>();
   private final List<BatchQueue> queues = new ArrayList<>();
   private final BatchQueue results;
   private final int inFlightLimit;
@@ -86,8 +88,8 @@ final class Run {
     for (BatchQueue queue : queues) {
       limit += queue.capacity();
     }
-    for (StepRuntime step : steps) {
-      limit += step.spec.workers();
+    for (StageRuntime stage : stageRuntimes) {
+      limit += stage.workers;
     }
     this.inFlightLimit = limit;
     this.permits = new Semaphore(limit);
@@ -101,18 +103,32 @@ final class Run {
     return queue;
   }
 
-  /** Builds the stages back to front; returns the first stage's inlet. */
+  /**
+   * Builds the stages back to front; returns the first stage's inlet. With chaining on, each run of
+   * adjacent fusable steps becomes one stage: one thread and one input queue for all of them.
+   */
   private Outlet wire(
       List<Stage> stages, Outlet downstream, String prefix, Chain chain, List<StepRuntime> into) {
     List<List<StepRuntime>> perStage = new ArrayList<>();
     Outlet next = downstream;
-    for (int k = stages.size() - 1; k >= 0; k--) {
-      Stage stage = stages.get(k);
-      if (stage instanceof StepSpec step) {
-        BatchQueue in = queue(step.queueSize() > 0 ? step.queueSize() : settings.queueSize());
-        StepRuntime runtime = new StepRuntime(prefix + step.name(), step, in, next, chain, this);
-        perStage.add(0, List.of(runtime));
+    int end = stages.size();
+    while (end > 0) {
+      Stage stage = stages.get(end - 1);
+      if (stage instanceof StepSpec) {
+        int begin = chainStart(stages, end - 1);
+        StepSpec first = (StepSpec) stages.get(begin);
+        BatchQueue in = queue(first.queueSize() > 0 ? first.queueSize() : settings.queueSize());
+        List<StepRuntime> fused = new ArrayList<>();
+        StringBuilder threadName = new StringBuilder(prefix);
+        for (int k = begin; k < end; k++) {
+          StepSpec step = (StepSpec) stages.get(k);
+          fused.add(new StepRuntime(prefix + step.name(), step, k == begin ? in : null, chain));
+          threadName.append(k == begin ? "" : "+").append(step.name());
+        }
+        stageRuntimes.add(new StageRuntime(threadName.toString(), fused, in, next, this));
+        perStage.add(0, fused);
         next = in;
+        end = begin;
       } else if (stage instanceof UnionSpec union) {
         String name = prefix + union.name();
         int count = union.branches().size();
@@ -132,18 +148,39 @@ final class Run {
         }
         perStage.add(0, branchSteps);
         next = join.inlet(inlets);
+        end--;
       }
     }
     perStage.forEach(into::addAll);
     return next;
   }
 
+  /** The index of the first step of the fused chain that ends with step {@code last}. */
+  private int chainStart(List<Stage> stages, int last) {
+    if (!fusable(stages.get(last))) {
+      return last;
+    }
+    int begin = last;
+    while (begin > 0 && fusable(stages.get(begin - 1))) {
+      begin--;
+    }
+    return begin;
+  }
+
+  /** Whether a stage may share a thread with adjacent fusable steps. */
+  private boolean fusable(Stage stage) {
+    return settings.chaining()
+        && stage instanceof StepSpec step
+        && step.workers() == 1
+        && step.queueSize() == 0;
+  }
+
   /** Starts the feeder, the workers and (in stream mode, when needed) the watcher. */
   void start(Consumer<Feeder> feed) {
     try {
-      for (StepRuntime step : steps) {
-        for (int w = 1; w <= step.spec.workers(); w++) {
-          spawn(step.name + "-" + w, step::work);
+      for (StageRuntime stage : stageRuntimes) {
+        for (int w = 1; w <= stage.workers; w++) {
+          spawn(stage.name + "-" + w, stage::work);
         }
       }
       feederThread = spawn("feed", () -> feed.accept(feeder));

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
  *
  * @param idleTimeout {@code null} when off
  * @param outputType {@code null} when not declared
+ * @param chaining whether adjacent single-worker steps run fused on one thread
  * @param explicit the names of the options set on the builder (a union branch may set none)
  * @param clock nanosecond ticks for the idle timeout and batch waits; replaced only by tests
  */
@@ -22,6 +23,7 @@ record Settings(
     Duration idleTimeout,
     Duration maxBatchWait,
     Class<?> outputType,
+    boolean chaining,
     Set<String> explicit,
     LongSupplier clock) {
   static final int DEFAULT_BATCH_SIZE = 1;

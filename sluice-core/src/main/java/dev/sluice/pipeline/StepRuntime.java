@@ -1,75 +1,53 @@
 package dev.sluice.pipeline;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One step in one run: its input queue, its workers' loop and its counters.
- *
- * <p>The end of the feed reaches a step as {@link Batch#END}; each worker that takes it passes it
- * on to a sibling through the input queue, and the last worker to stop forwards it downstream, so
- * it always follows every output of the step.
+ * One declared step in one run: its operation and its counters. The threads that run it belong to
+ * its {@link StageRuntime}, alone or fused with its neighbours; either way the step keeps its own
+ * counts and its own name in failures.
  */
 final class StepRuntime {
   final String name;
   final StepSpec spec;
-  final BatchQueue in;
-  private final Outlet out;
+
+  /** The queue in front of the step; {@code null} when it is fused into the step before it. */
+  private final BatchQueue in;
+
   private final Chain chain;
-  private final Run run;
-  private final AtomicInteger working;
   private final LongAdder itemsIn = new LongAdder();
   private final LongAdder itemsOut = new LongAdder();
   private final LongAdder filtered = new LongAdder();
   private final LongAdder stopped = new LongAdder();
   private final LongAdder busyNanos = new LongAdder();
 
-  StepRuntime(String name, StepSpec spec, BatchQueue in, Outlet out, Chain chain, Run run) {
+  StepRuntime(String name, StepSpec spec, BatchQueue in, Chain chain) {
     this.name = name;
     this.spec = spec;
     this.in = in;
-    this.out = out;
     this.chain = chain;
-    this.run = run;
-    this.working = new AtomicInteger(spec.workers());
   }
 
-  /** The loop of one worker thread. */
-  void work() {
-    Tally tally = new Tally();
-    long seq = -1;
-    try {
-      while (true) {
-        Batch batch = in.take();
-        if (batch == Batch.END) {
-          if (working.decrementAndGet() == 0) {
-            out.put(Batch.END);
-          } else {
-            in.put(Batch.END);
-          }
-          return;
-        }
-        seq = batch.seq;
-        long start = System.nanoTime();
-        Batch result = spec.operation().apply(batch, this, tally);
-        busyNanos.add(System.nanoTime() - start);
-        itemsIn.add(tally.in);
-        itemsOut.add(tally.out);
-        if (tally.filtered != 0) {
-          filtered.add(tally.filtered);
-        }
-        if (tally.stopped != 0) {
-          stopped.add(tally.stopped);
-        }
-        tally.reset();
-        out.put(result);
-      }
-    } catch (RunCancelled cancelled) {
-      // the run's first failure is already recorded
-    } catch (Throwable failure) {
-      run.fail(Failure.inStep(name, seq, failure));
+  /**
+   * Runs the step on one batch on the calling worker's thread and adds the batch's counts to the
+   * step's counters, so that they can be read while the run goes on. {@code tally} is the worker's
+   * scratch space; it is left reset.
+   */
+  Batch process(Batch batch, Tally tally) throws Exception {
+    long start = System.nanoTime();
+    Batch result = spec.operation().apply(batch, this, tally);
+    busyNanos.add(System.nanoTime() - start);
+    itemsIn.add(tally.in);
+    itemsOut.add(tally.out);
+    if (tally.filtered != 0) {
+      filtered.add(tally.filtered);
     }
+    if (tally.stopped != 0) {
+      stopped.add(tally.stopped);
+    }
+    tally.reset();
+    return result;
   }
 
   /**
@@ -124,8 +102,8 @@ final class StepRuntime {
         itemsOut.sum(),
         filtered.sum(),
         stopped.sum(),
-        in.depth(),
-        in.items(),
+        in == null ? 0 : in.depth(),
+        in == null ? 0 : in.items(),
         Duration.ofNanos(busyNanos.sum()));
   }
 }

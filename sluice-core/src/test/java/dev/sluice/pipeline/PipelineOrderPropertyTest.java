@@ -35,6 +35,7 @@ class PipelineOrderPropertyTest {
       @ForAll @IntRange(min = 1, max = 4) int mapWorkers,
       @ForAll @IntRange(min = 1, max = 4) int filterWorkers,
       @ForAll @IntRange(min = 1, max = 4) int expandWorkers,
+      @ForAll boolean chaining,
       @ForAll long seed) {
     Pipeline<Integer, Long> p =
         Pipeline.<Integer>builder()
@@ -61,6 +62,7 @@ class PipelineOrderPropertyTest {
                 })
             .batchSize(batchSize)
             .queueSize(batchSize * queueBatches)
+            .chaining(chaining)
             .build();
 
     List<Long> expected = new ArrayList<>();
