@@ -1,7 +1,6 @@
 package dev.sluice.pipeline;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -19,192 +18,33 @@ abstract class Operation {
 
   abstract Batch apply(Batch in, StepRuntime step, Tally tally) throws Exception;
 
+  /*
+   * Map, filter and flat-map steps call the user's function once per item, so each step gets its
+   * own copy of its operation's class (see Specializer); a batch step is called once per batch and
+   * shares its class.
+   */
+
   @SuppressWarnings("unchecked")
   static Operation map(Step<?, ?> step) {
-    return new MapOperation((Step<Object, Object>) step);
+    Operation copy = Specializer.copy(MapOperation.class, Step.class, step);
+    return copy != null ? copy : new MapOperation((Step<Object, Object>) step);
   }
 
   @SuppressWarnings("unchecked")
   static Operation filter(FilterStep<?> step) {
-    return new FilterOperation((FilterStep<Object>) step);
+    Operation copy = Specializer.copy(FilterOperation.class, FilterStep.class, step);
+    return copy != null ? copy : new FilterOperation((FilterStep<Object>) step);
   }
 
   @SuppressWarnings("unchecked")
   static Operation flatMap(FlatMapStep<?, ?> step) {
-    return new FlatMapOperation((FlatMapStep<Object, Object>) step);
+    Operation copy = Specializer.copy(FlatMapOperation.class, FlatMapStep.class, step);
+    return copy != null ? copy : new FlatMapOperation((FlatMapStep<Object, Object>) step);
   }
 
   @SuppressWarnings("unchecked")
   static Operation batch(BatchStep<?, ?> step) {
     return new BatchOperation((BatchStep<Object, Object>) step);
-  }
-
-  private static final class MapOperation extends Operation {
-    private final Step<Object, Object> fn;
-
-    MapOperation(Step<Object, Object> fn) {
-      this.fn = fn;
-    }
-
-    @Override
-    String kind() {
-      return "map";
-    }
-
-    @Override
-    boolean oneToOne() {
-      return true;
-    }
-
-    @Override
-    Batch apply(Batch in, StepRuntime step, Tally tally) throws Exception {
-      Object[] items = in.items;
-      int size = in.size;
-      Object[] out = in.shared ? new Object[size] : items;
-      int count = 0;
-      int passed = 0;
-      boolean finished = in.hasFinished;
-      for (int i = 0; i < size; i++) {
-        Object item = items[i];
-        if (in.hasFinished && item instanceof Finished) {
-          out[count++] = item;
-          passed++;
-          continue;
-        }
-        try {
-          out[count] = fn.apply(item);
-          count++;
-        } catch (StopSignal signal) {
-          Finished end = step.stopped(signal, tally);
-          if (end != null) {
-            out[count++] = end;
-            finished = true;
-          }
-        }
-      }
-      tally.in += size - passed;
-      tally.out += count - passed;
-      return new Batch(in.seq, out, count, finished);
-    }
-  }
-
-  private static final class FilterOperation extends Operation {
-    private final FilterStep<Object> fn;
-
-    FilterOperation(FilterStep<Object> fn) {
-      this.fn = fn;
-    }
-
-    @Override
-    String kind() {
-      return "filter";
-    }
-
-    @Override
-    boolean oneToOne() {
-      return false;
-    }
-
-    @Override
-    Batch apply(Batch in, StepRuntime step, Tally tally) throws Exception {
-      Object[] items = in.items;
-      int size = in.size;
-      Object[] out = in.shared ? new Object[size] : items;
-      int count = 0;
-      int passed = 0;
-      boolean finished = in.hasFinished;
-      for (int i = 0; i < size; i++) {
-        Object item = items[i];
-        if (in.hasFinished && item instanceof Finished) {
-          out[count++] = item;
-          passed++;
-          continue;
-        }
-        try {
-          if (fn.test(item)) {
-            out[count++] = item;
-          } else {
-            tally.filtered++;
-          }
-        } catch (StopSignal signal) {
-          Finished end = step.stopped(signal, tally);
-          if (end != null) {
-            out[count++] = end;
-            finished = true;
-          }
-        }
-      }
-      tally.in += size - passed;
-      tally.out += count - passed;
-      return new Batch(in.seq, out, count, finished);
-    }
-  }
-
-  private static final class FlatMapOperation extends Operation {
-    private final FlatMapStep<Object, Object> fn;
-
-    FlatMapOperation(FlatMapStep<Object, Object> fn) {
-      this.fn = fn;
-    }
-
-    @Override
-    String kind() {
-      return "flat-map";
-    }
-
-    @Override
-    boolean oneToOne() {
-      return false;
-    }
-
-    @Override
-    Batch apply(Batch in, StepRuntime step, Tally tally) throws Exception {
-      Object[] items = in.items;
-      int size = in.size;
-      Object[] out = new Object[Math.max(size, 1)];
-      int count = 0;
-      int passed = 0;
-      boolean finished = in.hasFinished;
-      for (int i = 0; i < size; i++) {
-        Object item = items[i];
-        if (in.hasFinished && item instanceof Finished) {
-          out = room(out, count);
-          out[count++] = item;
-          passed++;
-          continue;
-        }
-        int mark = count;
-        try {
-          Iterable<?> outputs = fn.apply(item);
-          if (outputs == null) {
-            throw new IllegalStateException(
-                "a flat-map step must return outputs, not null; return an empty collection to"
-                    + " drop an item: null for item "
-                    + Checks.describe(item));
-          }
-          for (Object output : outputs) {
-            out = room(out, count);
-            out[count++] = output;
-          }
-        } catch (StopSignal signal) {
-          Arrays.fill(out, mark, count, null);
-          count = mark;
-          Finished end = step.stopped(signal, tally);
-          if (end != null) {
-            out = room(out, count);
-            out[count++] = end;
-            finished = true;
-          }
-        }
-      }
-      tally.in += size - passed;
-      tally.out += count - passed;
-      return new Batch(in.seq, out, count, finished);
-    }
-
-    private static Object[] room(Object[] out, int count) {
-      return count < out.length ? out : Arrays.copyOf(out, out.length * 2);
-    }
   }
 
   private static final class BatchOperation extends Operation {

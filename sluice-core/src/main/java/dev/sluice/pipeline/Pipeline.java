@@ -99,7 +99,13 @@ public final class Pipeline<I, O> {
     if (!items.isEmpty()) {
       Run run = new Run(this, false, null);
       run.start(feeder -> feeder.feed(items.iterator()));
-      run.collect(outputs::addAll, "collecting the outputs");
+      run.collect(
+          (delivered, size) -> {
+            for (int i = 0; i < size; i++) {
+              outputs.add(delivered[i]);
+            }
+          },
+          "collecting the outputs");
     }
     return (List<O>) outputs;
   }
@@ -182,7 +188,7 @@ public final class Pipeline<I, O> {
   @SuppressWarnings("unchecked")
   private static Run.Delivery delivery(Sink<?> sink) {
     Sink<Object> target = (Sink<Object>) Objects.requireNonNull(sink, "sink");
-    return target::writeAll;
+    return (outputs, size) -> target.writeAll(new Slice(outputs, size));
   }
 
   List<Stage> stages() {

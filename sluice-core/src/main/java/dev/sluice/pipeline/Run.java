@@ -42,9 +42,12 @@ final class Run {
   private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
   private static final long JOIN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  /** Where the collector puts outputs: the result list or the sink. */
+  /**
+   * Where the collector puts outputs: the result list or the sink. It gets the first {@code size}
+   * slots of an array that no stage of the run touches again.
+   */
   interface Delivery {
-    void deliver(List<Object> outputs) throws Exception;
+    void deliver(Object[] outputs, int size) throws Exception;
   }
 
   private final Settings settings;
@@ -314,7 +317,7 @@ final class Run {
       inSink = Thread.currentThread();
     }
     try {
-      delivery.deliver(new Slice(outputs, batch.size));
+      delivery.deliver(outputs, batch.size);
     } catch (InterruptedException e) {
       if (cancelled) {
         throw RunCancelled.INSTANCE;

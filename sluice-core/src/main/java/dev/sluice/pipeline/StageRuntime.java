@@ -55,15 +55,18 @@ final class StageRuntime {
           return;
         }
         seq = batch.seq;
-        current = steps[0];
-        batch = current.process(batch, tally);
-        for (int s = 1; s < steps.length; s++) {
-          // a failure elsewhere should not wait for the rest of a long chain
-          if (run.isCancelled()) {
+        // one clock reading ends a step's time and starts the next one's
+        long start = System.nanoTime();
+        for (int s = 0; s < steps.length; s++) {
+          if (s > 0 && run.isCancelled()) {
+            // a failure elsewhere should not wait for the rest of a long chain
             throw RunCancelled.INSTANCE;
           }
           current = steps[s];
-          batch = current.process(batch, tally);
+          batch = current.spec.operation().apply(batch, current, tally);
+          long end = System.nanoTime();
+          current.count(tally, end - start);
+          start = end;
         }
         out.put(batch);
       }

@@ -30,14 +30,12 @@ final class StepRuntime {
   }
 
   /**
-   * Runs the step on one batch on the calling worker's thread and adds the batch's counts to the
-   * step's counters, so that they can be read while the run goes on. {@code tally} is the worker's
-   * scratch space; it is left reset.
+   * Adds the counts of one batch, which took {@code nanos} to process, to the step's counters, so
+   * that they can be read while the run goes on; leaves {@code tally}, the worker's scratch space,
+   * reset.
    */
-  Batch process(Batch batch, Tally tally) throws Exception {
-    long start = System.nanoTime();
-    Batch result = spec.operation().apply(batch, this, tally);
-    busyNanos.add(System.nanoTime() - start);
+  void count(Tally tally, long nanos) {
+    busyNanos.add(nanos);
     itemsIn.add(tally.in);
     itemsOut.add(tally.out);
     if (tally.filtered != 0) {
@@ -47,7 +45,6 @@ final class StepRuntime {
       stopped.add(tally.stopped);
     }
     tally.reset();
-    return result;
   }
 
   /**

@@ -359,7 +359,8 @@ class PipelineFailureTest {
 
     PipelineException thrown =
         assertTimeoutPreemptively(
-            NO_HANG, () -> catchPipelineException(() -> run.collect(outputs -> {}, "test")));
+            NO_HANG,
+            () -> catchPipelineException(() -> run.collect((outputs, size) -> {}, "test")));
 
     assertThat(thrown).hasMessageStartingWith("a pipeline thread died").hasCause(died);
   }
