@@ -1,7 +1,12 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.spi.Source;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.ConcurrentModificationException;
 import java.util.Iterator;
+import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -74,6 +79,51 @@ final class Feeder {
       }
     }
     finish();
+  }
+
+  /**
+   * Batch mode: feeds a collection. A random-access list is copied a whole batch at a time ({@code
+   * subList(from, to).toArray()}, an array copy for the JDK's lists) instead of item by item.
+   */
+  void feed(Collection<?> items) {
+    if (shared || !(items instanceof List<?> list) || !(items instanceof RandomAccess)) {
+      feed(items.iterator());
+      return;
+    }
+    try {
+      int size = list.size();
+      int from = 0;
+      for (; size - from >= batchSize; from += batchSize) {
+        send(copy(list, from, from + batchSize), batchSize, true);
+      }
+      for (int i = from; i < size; i++) {
+        current[count++] = list.get(i);
+      }
+    } catch (RunCancelled cancelled) {
+      return;
+    } catch (Throwable failure) {
+      run.fail(Failure.inFeed(nextSeq, failure));
+      return;
+    }
+    finish();
+  }
+
+  /** A new {@code Object[]} holding the list's items from {@code from} to {@code to}. */
+  private static Object[] copy(List<?> list, int from, int to) {
+    Object[] items = list.subList(from, to).toArray();
+    if (items.length != to - from) {
+      throw new ConcurrentModificationException(
+          "the collection must not change during transform: expected "
+              + (to - from)
+              + " items from index "
+              + from
+              + ", got "
+              + items.length);
+    }
+    // a list may hand out an array of its element type, which map steps could not write into
+    return items.getClass() == Object[].class
+        ? items
+        : Arrays.copyOf(items, to - from, Object[].class);
   }
 
   void feed(Source<?> source) {

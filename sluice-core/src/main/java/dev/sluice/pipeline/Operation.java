@@ -19,26 +19,31 @@ abstract class Operation {
   abstract Batch apply(Batch in, StepRuntime step, Tally tally) throws Exception;
 
   /*
-   * Map, filter and flat-map steps call the user's function once per item, so each step gets its
-   * own copy of its operation's class (see Specializer); a batch step is called once per batch and
-   * shares its class.
+   * Map, filter and flat-map steps call the user's function once per item, so their operations
+   * come from private copies of their classes (see Specializer); a batch step is called once per
+   * batch and shares its class.
    */
+  private static final Specializer MAPS = new Specializer(MapOperation.class, Step.class);
+  private static final Specializer FILTERS =
+      new Specializer(FilterOperation.class, FilterStep.class);
+  private static final Specializer FLAT_MAPS =
+      new Specializer(FlatMapOperation.class, FlatMapStep.class);
 
   @SuppressWarnings("unchecked")
   static Operation map(Step<?, ?> step) {
-    Operation copy = Specializer.copy(MapOperation.class, Step.class, step);
+    Operation copy = MAPS.create(step);
     return copy != null ? copy : new MapOperation((Step<Object, Object>) step);
   }
 
   @SuppressWarnings("unchecked")
   static Operation filter(FilterStep<?> step) {
-    Operation copy = Specializer.copy(FilterOperation.class, FilterStep.class, step);
+    Operation copy = FILTERS.create(step);
     return copy != null ? copy : new FilterOperation((FilterStep<Object>) step);
   }
 
   @SuppressWarnings("unchecked")
   static Operation flatMap(FlatMapStep<?, ?> step) {
-    Operation copy = Specializer.copy(FlatMapOperation.class, FlatMapStep.class, step);
+    Operation copy = FLAT_MAPS.create(step);
     return copy != null ? copy : new FlatMapOperation((FlatMapStep<Object, Object>) step);
   }
 

@@ -2,7 +2,9 @@ package dev.sluice.pipeline;
 
 import dev.sluice.spi.Sink;
 import dev.sluice.spi.Source;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -98,13 +100,9 @@ public final class Pipeline<I, O> {
     List<Object> outputs = new ArrayList<>(items.size());
     if (!items.isEmpty()) {
       Run run = new Run(this, false, null);
-      run.start(feeder -> feeder.feed(items.iterator()));
+      run.start(feeder -> feeder.feed(items));
       run.collect(
-          (delivered, size) -> {
-            for (int i = 0; i < size; i++) {
-              outputs.add(delivered[i]);
-            }
-          },
+          (delivered, size) -> outputs.addAll(new Handover(delivered, size)),
           "collecting the outputs");
     }
     return (List<O>) outputs;
@@ -183,6 +181,36 @@ public final class Pipeline<I, O> {
     run.start(feeder -> feeder.feed(feed));
     handle.start();
     return handle;
+  }
+
+  /**
+   * A delivered batch on its way into transform's result list. The run never touches the array
+   * again, so {@link #toArray()} gives it away instead of copying it: {@code ArrayList.addAll}
+   * copies from it in one go.
+   */
+  private static final class Handover extends AbstractCollection<Object> {
+    private final Object[] items;
+    private final int size;
+
+    Handover(Object[] items, int size) {
+      this.items = items;
+      this.size = size;
+    }
+
+    @Override
+    public Object[] toArray() {
+      return size == items.length ? items : Arrays.copyOf(items, size);
+    }
+
+    @Override
+    public Iterator<Object> iterator() {
+      return new Slice(items, size).iterator();
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -5,59 +5,90 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives each step a private copy of the class whose loop calls it, so that the JIT profiles that
- * step's call site alone.
+ * Makes operations of a per-item step from a private copy of the operation's class, one copy per
+ * class of step function, so that the JIT profiles each kind of step on its own.
  *
  * <p>Why: HotSpot keeps one type profile per call site in the bytecode. With one shared {@code
  * MapOperation}, its {@code fn.apply(item)} sees every map step of every pipeline in the JVM,
  * becomes megamorphic and is never inlined; each item then pays an interface dispatch, and the
- * step's own code cannot be optimised together with the loop. A copy of the same class bytes
- * defined as a hidden class has its own profile, which stays monomorphic for a step that is one
- * lambda, so the JIT inlines the step into its loop. Behaviour is identical: the copy is the same
- * bytecode.
+ * step's code cannot be optimised together with its loop. The same class bytes defined again as a
+ * hidden class have a profile of their own; when all the functions a copy calls share one class
+ * (the copy is chosen by that class), the call site stays monomorphic and the JIT inlines the step
+ * into its loop. Behaviour is identical: a copy is the same bytecode. Copies are kept per class of
+ * step function (a lambda expression, a method reference, a class implementing the step), so
+ * pipelines built again and again reuse one warmed-up copy; a copy is unloaded with that class.
  *
- * <p>If a copy cannot be made (the class bytes are not readable, or the runtime cannot define
- * hidden classes), the shared class is used and a debug line is logged. Copies are not strongly
- * held: they are unloaded with the pipeline that uses them.
+ * <p>If no copy can be made (the class file cannot be read, or the runtime cannot define hidden
+ * classes), the shared class is used and a debug line is logged. Hidden classes do not appear in
+ * stack traces unless the JVM runs with {@code -XX:+ShowHiddenFrames}.
  */
 final class Specializer {
   private static final Logger LOG = LoggerFactory.getLogger(Specializer.class);
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
-  private static final Map<Class<?>, byte[]> BYTES = new ConcurrentHashMap<>();
-  private static final byte[] UNREADABLE = new byte[0];
 
-  private Specializer() {}
+  private final Class<? extends Operation> template;
+  private final MethodType constructorType;
+  private final ClassValue<MethodHandle> copies =
+      new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> functionClass) {
+          return define(functionClass);
+        }
+      };
+  private volatile byte[] bytes;
 
   /**
-   * A new operation of a private copy of {@code template}, made with its constructor that takes one
-   * {@code argType}; {@code null} if no copy could be made.
+   * @param template an operation class with no nested classes and no lambdas, and a constructor
+   *     that takes the step function as its only argument, of type {@code functionType}
    */
-  static Operation copy(Class<? extends Operation> template, Class<?> argType, Object arg) {
-    byte[] bytes = BYTES.computeIfAbsent(template, Specializer::read);
-    if (bytes == UNREADABLE) {
+  Specializer(Class<? extends Operation> template, Class<?> functionType) {
+    this.template = template;
+    this.constructorType = MethodType.methodType(void.class, functionType);
+  }
+
+  /** An operation of the copy for this function's class; {@code null} if there is no copy. */
+  Operation create(Object function) {
+    MethodHandle constructor = copies.get(function.getClass());
+    if (constructor == null) {
       return null;
     }
     try {
-      MethodHandles.Lookup copy = LOOKUP.defineHiddenClass(bytes, true);
-      MethodHandle constructor =
-          copy.findConstructor(copy.lookupClass(), MethodType.methodType(void.class, argType));
-      return (Operation) constructor.invoke(arg);
+      return (Operation) constructor.invoke(function);
+    } catch (RuntimeException | Error e) {
+      throw e;
     } catch (Throwable e) {
-      if (e instanceof VirtualMachineError error && !(e instanceof StackOverflowError)) {
-        throw error;
-      }
-      LOG.debug("cannot copy {}; steps share it", template.getName(), e);
+      throw new IllegalStateException("cannot make an operation of " + template.getName(), e);
+    }
+  }
+
+  private MethodHandle define(Class<?> functionClass) {
+    byte[] classFile = classFile();
+    if (classFile.length == 0) {
+      return null;
+    }
+    try {
+      MethodHandles.Lookup copy = LOOKUP.defineHiddenClass(classFile, true);
+      return copy.findConstructor(copy.lookupClass(), constructorType);
+    } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
+      LOG.debug("cannot copy {} for {}; steps share it", template.getName(), functionClass, e);
       return null;
     }
   }
 
-  private static byte[] read(Class<?> template) {
+  private byte[] classFile() {
+    byte[] read = bytes;
+    if (read == null) {
+      read = read();
+      bytes = read;
+    }
+    return read;
+  }
+
+  private byte[] read() {
     String name = template.getName();
     String file = name.substring(name.lastIndexOf('.') + 1) + ".class";
     try (InputStream in = template.getResourceAsStream(file)) {
@@ -68,6 +99,6 @@ final class Specializer {
     } catch (IOException | SecurityException e) {
       LOG.debug("cannot read {}; steps share {}", file, name, e);
     }
-    return UNREADABLE;
+    return new byte[0];
   }
 }

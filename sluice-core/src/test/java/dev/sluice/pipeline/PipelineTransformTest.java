@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.spi.Sink;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.ConcurrentModificationException;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +44,87 @@ class PipelineTransformTest {
     List<String> lines = range(1234).stream().map(i -> " " + i + " ").collect(Collectors.toList());
 
     assertThat(p.transform(lines)).isEqualTo(range(1234));
+  }
+
+  /** A random-access list whose sublists hand out arrays of their element type. */
+  private static class TypedArrayList extends AbstractList<String> implements RandomAccess {
+    private final String[] items;
+
+    TypedArrayList(String... items) {
+      this.items = items;
+    }
+
+    @Override
+    public String get(int index) {
+      return items[index];
+    }
+
+    @Override
+    public int size() {
+      return items.length;
+    }
+
+    @Override
+    public List<String> subList(int from, int to) {
+      String[] part = Arrays.copyOfRange(items, from, to);
+      return new AbstractList<>() {
+        @Override
+        public String get(int index) {
+          return part[index];
+        }
+
+        @Override
+        public int size() {
+          return part.length;
+        }
+
+        @Override
+        public Object[] toArray() {
+          return part.clone();
+        }
+      };
+    }
+  }
+
+  @Test
+  void shouldReadEveryKindOfCollectionAlikeAndInOrder() {
+    Pipeline<String, Integer> p =
+        Pipeline.<String>builder()
+            .step("length", String::length)
+            .step("double", x -> 2 * x)
+            .batchSize(3)
+            .queueSize(6)
+            .build();
+    List<String> words =
+        IntStream.range(0, 100).mapToObj(i -> "w".repeat(i % 7 + 1)).collect(Collectors.toList());
+    List<Integer> expected = words.stream().map(w -> 2 * w.length()).toList();
+
+    assertThat(p.transform(words)).isEqualTo(expected);
+    assertThat(p.transform(List.copyOf(words))).isEqualTo(expected);
+    assertThat(p.transform(new LinkedList<>(words))).isEqualTo(expected);
+    assertThat(p.transform(new TypedArrayList(words.toArray(new String[0]))))
+        .as("map steps write into the batch; a String[] from the list must not reach them")
+        .isEqualTo(expected);
+    assertThat(p.transform(new LinkedHashSet<>(List.of("a", "bbb", "cc"))))
+        .containsExactly(2, 6, 4);
+  }
+
+  @Test
+  void shouldFailTheFeedWhenTheListChangesSizeDuringTransform() {
+    List<String> shrinking =
+        new TypedArrayList("a", "b", "c", "d", "e", "f") {
+          @Override
+          public List<String> subList(int from, int to) {
+            return super.subList(from, from == 3 ? to - 1 : to);
+          }
+        };
+    Pipeline<String, String> p =
+        Pipeline.<String>builder().step("id", s -> s).batchSize(3).queueSize(3).build();
+
+    assertThatThrownBy(() -> p.transform(shrinking))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageStartingWith("the feed failed before batch 1: ")
+        .hasCauseInstanceOf(ConcurrentModificationException.class);
   }
 
   @Test

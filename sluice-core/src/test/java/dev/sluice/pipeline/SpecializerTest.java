@@ -7,17 +7,24 @@ import org.junit.jupiter.api.Test;
 
 class SpecializerTest {
   @Test
-  void shouldGiveEachPerItemStepItsOwnCopyOfItsOperationClass() {
+  void shouldMakePerItemStepsFromACopyOfTheirOperationClassPerClassOfFunction() {
     Step<Integer, Integer> inc = x -> x + 1;
+    Step<Integer, Integer> dec = x -> x - 1;
     Operation first = Operation.map(inc);
-    Operation second = Operation.map(inc);
+    Operation again = Operation.map(inc);
+    Operation other = Operation.map(dec);
     Operation filter = Operation.filter(x -> true);
     Operation flatMap = Operation.flatMap(x -> List.of(x, x));
 
-    for (Operation copy : List.of(first, second, filter, flatMap)) {
+    for (Operation copy : List.of(first, again, other, filter, flatMap)) {
       assertThat(copy.getClass().isHidden()).as("%s is a copy", copy.getClass()).isTrue();
     }
-    assertThat(first.getClass()).isNotSameAs(second.getClass());
+    assertThat(again.getClass())
+        .as("one copy per class of function: pipelines built again reuse it")
+        .isSameAs(first.getClass());
+    assertThat(other.getClass())
+        .as("another function class gets its own copy, so each call site sees one class")
+        .isNotSameAs(first.getClass());
     assertThat(first.getClass().getName()).startsWith(MapOperation.class.getName() + "/");
     assertThat(filter.getClass().getName()).startsWith(FilterOperation.class.getName() + "/");
     assertThat(flatMap.getClass().getName()).startsWith(FlatMapOperation.class.getName() + "/");
@@ -53,6 +60,9 @@ class SpecializerTest {
 
   @Test
   void shouldGiveNoCopyWhenTheTemplateCannotBeCopied() {
-    assertThat(Specializer.copy(MapOperation.class, String.class, "no such constructor")).isNull();
+    Specializer noSuchConstructor = new Specializer(MapOperation.class, String.class);
+
+    assertThat(noSuchConstructor.create("a function of a type the template does not take"))
+        .isNull();
   }
 }
