@@ -2,7 +2,8 @@ package dev.sluice.pipeline;
 
 /**
  * One linear chain of steps at run time: the pipeline itself, or one branch of a union. Items that
- * {@link Step#stopWith(Object)} ended belong to the chain whose step ended them.
+ * {@link Step#stopWith(Object)} ended belong to the chain whose step ended them. (Steps that share
+ * a thread under {@link PipelineBuilder#chaining(boolean)} are a {@link StageRuntime}, not this.)
  */
 final class Chain {
   final Class<?> outputType;

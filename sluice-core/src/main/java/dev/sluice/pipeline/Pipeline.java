@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * outputs come out in input order whatever the worker counts and step times; items a step expands
  * or drops keep or leave their place. A pipeline is reusable and thread-safe: every call to {@link
  * #transform}, {@link #stream} or {@link #start} is a run of its own, with its own threads ({@code
- * sluice-pipeline-<step>-<n>}, daemon) and queues, none of which outlive it.
+ * sluice-pipeline-<step>-<n>}, or {@code sluice-pipeline-<step>+<step>+...-1} for steps chained on
+ * one thread; daemon) and queues, none of which outlive it.
  *
  * <p>Errors: the first failure anywhere (a step, the feed, the sink, a union's joiner), a Java
  * {@link Error} included, cancels the run; the caller gets a {@link PipelineException} naming the

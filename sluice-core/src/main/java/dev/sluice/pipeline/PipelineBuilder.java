@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Each step has a name (1–100 of {@code [A-Za-z0-9._-]}, unique in the pipeline) that appears in
  * errors, metrics and thread names, and a number of workers (default 1): threads that run it on
- * different batches at once. A bad value is rejected when given; options that conflict are rejected
- * by {@link #build()} with a message naming both.
+ * different batches at once; with {@link #chaining(boolean)}, adjacent single-worker steps share
+ * one thread. A bad value is rejected when given; options that conflict are rejected by {@link
+ * #build()} with a message naming both.
  *
  * <p>Not thread-safe; a builder may go on being used after {@code build()}, without effect on
  * pipelines already built.
@@ -37,7 +38,7 @@ public final class PipelineBuilder<I, T> {
   private Duration idleTimeout;
   private Duration maxBatchWait = Settings.DEFAULT_MAX_BATCH_WAIT;
   private Class<?> outputType;
-  private boolean chaining = true;
+  private boolean chaining;
   private LongSupplier clock = System::nanoTime;
 
   PipelineBuilder() {}
@@ -227,7 +228,9 @@ public final class PipelineBuilder<I, T> {
   }
 
   /**
-   * Sets how many items the input queue of one step holds.
+   * Sets how many items the input queue of one step holds. A step with a queue size of its own
+   * keeps its queue and its thread: it is never chained to its neighbours (see {@link
+   * #chaining(boolean)}).
    *
    * @param step the name of a step of this pipeline, added before or after this call
    * @param items at least 1, and at least the batch size
@@ -324,18 +327,23 @@ public final class PipelineBuilder<I, T> {
   }
 
   /**
-   * Sets whether adjacent steps that each have one worker and no queue size of their own run fused
-   * on one thread (default {@code true}), as Flink's operator chaining does: a batch then passes
-   * from step to step as a plain call, with no queue, hand-over or thread between them. Each step
-   * still counts its own metrics and is named in its own failures, and ordering, filtering and
-   * {@link Step#stop()} behave the same. {@code false} gives every step its own thread and input
-   * queue, so that adjacent steps process different batches at the same time: useful when several
-   * single-worker steps each cost much per item, or when one of them should not share a thread. To
-   * keep one step on a thread of its own with chaining on, give it its own queue size ({@link
-   * #queueSize(String, int)}) or more than one worker. A union always has its own threads; steps
-   * inside its branches are fused the same way.
+   * Sets whether adjacent steps that each have one worker and no queue size of their own are
+   * chained, as Flink chains operators (default {@code false}: every step has its own thread and
+   * input queue, so adjacent steps work on different batches at the same time). A chain shares one
+   * input queue and one thread, and a batch passes from step to step as a plain call, with no
+   * queue, hand-over or thread between them. Each step still counts its own metrics and is named in
+   * its own failures; ordering, filters, flat-maps and {@link Step#stop()} behave the same, and no
+   * step runs on more threads than its worker count.
    *
-   * @param chaining whether to fuse adjacent single-worker steps
+   * <p>Chaining saves a thread and a hand-over per step: it pays off for many cheap steps in short
+   * runs (a pipeline started for every small window) or with a thread budget. It costs the overlap
+   * of the steps: a chain runs its steps one after the other on one core, so a chain of {@code n}
+   * costly steps can take up to {@code n} times as long when cores are free. To keep one step on a
+   * thread of its own in a chained pipeline, give it more than one worker or its own queue size
+   * ({@link #queueSize(String, int)}). A union always has threads of its own; steps inside its
+   * branches follow the setting of the pipeline that holds the union.
+   *
+   * @param chaining whether to chain adjacent single-worker steps
    * @return this builder
    */
   public PipelineBuilder<I, T> chaining(boolean chaining) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * One run of a pipeline: it owns the queues and threads it creates and leaves none behind.
  *
  * <p>Layout: a feeder thread cuts the feed into numbered batches; each stage — a step, or a chain
- * of fused single-worker steps — has its input queue and its worker threads; a union hands each
+ * of chained single-worker steps — has its input queue and its worker threads; a union hands each
  * batch to every branch and joins their outputs; the last stage puts into the results queue, which
  * the collector (the caller's thread, or the handle's collector thread) drains, reorders and
  * delivers. Every thread runs as a {@link FutureTask}.
@@ -108,7 +108,7 @@ final class Run {
 
   /**
    * Builds the stages back to front; returns the first stage's inlet. With chaining on, each run of
-   * adjacent fusable steps becomes one stage: one thread and one input queue for all of them.
+   * adjacent chainable steps becomes one stage: one thread and one input queue for all of them.
    */
   private Outlet wire(
       List<Stage> stages, Outlet downstream, String prefix, Chain chain, List<StepRuntime> into) {
@@ -121,15 +121,15 @@ final class Run {
         int begin = chainStart(stages, end - 1);
         StepSpec first = (StepSpec) stages.get(begin);
         BatchQueue in = queue(first.queueSize() > 0 ? first.queueSize() : settings.queueSize());
-        List<StepRuntime> fused = new ArrayList<>();
+        List<StepRuntime> chained = new ArrayList<>();
         StringBuilder threadName = new StringBuilder(prefix);
         for (int k = begin; k < end; k++) {
           StepSpec step = (StepSpec) stages.get(k);
-          fused.add(new StepRuntime(prefix + step.name(), step, k == begin ? in : null, chain));
+          chained.add(new StepRuntime(prefix + step.name(), step, k == begin ? in : null, chain));
           threadName.append(k == begin ? "" : "+").append(step.name());
         }
-        stageRuntimes.add(new StageRuntime(threadName.toString(), fused, in, next, this));
-        perStage.add(0, fused);
+        stageRuntimes.add(new StageRuntime(threadName.toString(), chained, in, next, this));
+        perStage.add(0, chained);
         next = in;
         end = begin;
       } else if (stage instanceof UnionSpec union) {
@@ -158,20 +158,20 @@ final class Run {
     return next;
   }
 
-  /** The index of the first step of the fused chain that ends with step {@code last}. */
+  /** The index of the first step of the chain that ends with step {@code last}. */
   private int chainStart(List<Stage> stages, int last) {
-    if (!fusable(stages.get(last))) {
+    if (!chainable(stages.get(last))) {
       return last;
     }
     int begin = last;
-    while (begin > 0 && fusable(stages.get(begin - 1))) {
+    while (begin > 0 && chainable(stages.get(begin - 1))) {
       begin--;
     }
     return begin;
   }
 
-  /** Whether a stage may share a thread with adjacent fusable steps. */
-  private boolean fusable(Stage stage) {
+  /** Whether a stage may share a thread with adjacent chainable steps. */
+  private boolean chainable(Stage stage) {
     return settings.chaining()
         && stage instanceof StepSpec step
         && step.workers() == 1

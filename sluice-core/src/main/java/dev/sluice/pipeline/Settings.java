@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  *
  * @param idleTimeout {@code null} when off
  * @param outputType {@code null} when not declared
- * @param chaining whether adjacent single-worker steps run fused on one thread
+ * @param chaining whether adjacent single-worker steps are chained on one thread
  * @param explicit the names of the options set on the builder (a union branch may set none)
  * @param clock nanosecond ticks for the idle timeout and batch waits; replaced only by tests
  */

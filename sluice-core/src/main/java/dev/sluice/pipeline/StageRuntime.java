@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads of one run that serve one input queue: a step's workers, or the single worker of a
- * chain of fused steps (adjacent steps with one worker each, see {@link
+ * chain of steps (adjacent steps with one worker each, see {@link
  * PipelineBuilder#chaining(boolean)}). A worker takes a batch, runs it through its steps in order
  * as plain calls, and hands the result on; each step counts for itself and a failure names the step
  * that was running.
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * so it always follows every output of the stage.
  */
 final class StageRuntime {
-  /** The name its threads carry: the step's name, or the fused steps' names joined by '+'. */
+  /** The name its threads carry: the step's name, or the chained steps' names joined by '+'. */
   final String name;
 
   final int workers;
@@ -30,7 +30,7 @@ final class StageRuntime {
     this.steps = steps.toArray(new StepRuntime[0]);
     this.workers = this.steps[0].spec.workers();
     if (this.steps.length > 1 && workers != 1) {
-      throw new IllegalStateException("only single-worker steps can be fused: " + name);
+      throw new IllegalStateException("only single-worker steps can be chained: " + name);
     }
     this.in = in;
     this.out = out;

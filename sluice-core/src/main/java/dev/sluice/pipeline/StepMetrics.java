@@ -13,9 +13,12 @@ import java.time.Duration;
  * @param itemsOut outputs it gave (an item ended by {@link Step#stopWith(Object)} counts as one)
  * @param itemsFiltered items a {@link FilterStep} dropped
  * @param itemsStopped items ended by {@link Step#stop()}
- * @param queuedBatches batches waiting in the step's input queue
+ * @param queuedBatches batches waiting in the step's input queue; for a chain of steps sharing a
+ *     thread (see {@link PipelineBuilder#chaining(boolean)}) the queue is the first step's, and the
+ *     other steps of the chain, which have no queue of their own, report 0
  * @param queuedItems items in those batches
- * @param busyTime time its workers spent processing, summed over workers
+ * @param busyTime time its workers spent processing, summed over workers; inside a chain, the time
+ *     the chain's thread spent in this step
  */
 public record StepMetrics(
     String name,

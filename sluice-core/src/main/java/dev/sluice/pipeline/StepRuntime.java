@@ -5,14 +5,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One declared step in one run: its operation and its counters. The threads that run it belong to
- * its {@link StageRuntime}, alone or fused with its neighbours; either way the step keeps its own
+ * its {@link StageRuntime}, alone or chained with its neighbours; either way the step keeps its own
  * counts and its own name in failures.
  */
 final class StepRuntime {
   final String name;
   final StepSpec spec;
 
-  /** The queue in front of the step; {@code null} when it is fused into the step before it. */
+  /** The queue in front of the step; {@code null} when it is chained to the step before it. */
   private final BatchQueue in;
 
   private final Chain chain;

@@ -6,8 +6,9 @@
  * {@link dev.sluice.pipeline.FilterStep}, {@link dev.sluice.pipeline.FlatMapStep}, {@link
  * dev.sluice.pipeline.BatchStep}, and unions of branches joined by a {@link
  * dev.sluice.pipeline.Joiner}), each run by its own pool of worker threads, with bounded queues
- * between them. Items travel in batches numbered when fed; a reorder buffer gives outputs back in
- * input order.
+ * between them ({@link dev.sluice.pipeline.PipelineBuilder#chaining(boolean)} chains adjacent
+ * single-worker steps on one thread instead). Items travel in batches numbered when fed; a reorder
+ * buffer gives outputs back in input order.
  *
  * <p>Batch mode ({@link dev.sluice.pipeline.Pipeline#transform}) returns a list; stream mode
  * ({@link dev.sluice.pipeline.Pipeline#stream}, or {@link dev.sluice.pipeline.Pipeline#start} for a
@@ -17,7 +18,9 @@
  * caller as a {@link dev.sluice.pipeline.PipelineException}; no thread of a run outlives it.
  *
  * <p>The engine is package-private: {@code Run} wires a run, {@code Feeder} cuts the feed into
- * batches, {@code StepRuntime} is a step's workers, {@code UnionRuntime} fans out and joins, {@code
- * BatchQueue} is the cancellable bounded queue between them.
+ * batches, {@code StageRuntime} is the workers behind one input queue (a step's, or one thread for
+ * a chain of single-worker steps), {@code StepRuntime} is a step's counters, {@code UnionRuntime}
+ * fans out and joins, {@code BatchQueue} is the cancellable bounded queue between them, and {@code
+ * Specializer} gives per-item steps their own copy of their operation's class for the JIT.
  */
 package dev.sluice.pipeline;

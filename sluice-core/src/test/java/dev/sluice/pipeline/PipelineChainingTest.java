@@ -31,8 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Chaining: adjacent single-worker steps run fused on one thread, and keep every behaviour they
- * have on threads of their own. The thread a step ran on is how these tests see the layout.
+ * Chaining: adjacent single-worker steps chained on one thread keep every behaviour they have on
+ * threads of their own. The thread a step ran on is how these tests see the layout.
  */
 class PipelineChainingTest {
   private static final Duration NO_HANG = Duration.ofSeconds(20);
@@ -88,7 +88,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldRunAdjacentSingleWorkerStepsOnOneThreadByDefault() {
+  void shouldRunAdjacentSingleWorkerStepsOnOneThreadWhenChainingIsOn() {
     ThreadLog log = new ThreadLog();
     Pipeline<Integer, Integer> p =
         Pipeline.<Integer>builder()
@@ -102,6 +102,7 @@ class PipelineChainingTest {
                 })
             .batchSize(10)
             .queueSize(20)
+            .chaining(true)
             .build();
 
     assertThat(p.transform(range(1000))).isEqualTo(range(1000));
@@ -111,26 +112,29 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldGiveEveryStepItsOwnThreadWhenChainingIsOff() {
-    ThreadLog log = new ThreadLog();
-    Pipeline<Integer, Integer> p =
-        Pipeline.<Integer>builder()
-            .step("a", log.step("a"))
-            .step("b", log.step("b"))
-            .step("c", log.step("c"))
-            .batchSize(10)
-            .queueSize(20)
-            .chaining(false)
-            .build();
+  void shouldGiveEveryStepItsOwnThreadByDefaultAndWhenChainingIsOff() {
+    for (boolean setOff : List.of(false, true)) {
+      ThreadLog log = new ThreadLog();
+      PipelineBuilder<Integer, Integer> builder =
+          Pipeline.<Integer>builder()
+              .step("a", log.step("a"))
+              .step("b", log.step("b"))
+              .step("c", log.step("c"))
+              .batchSize(10)
+              .queueSize(20);
+      Pipeline<Integer, Integer> p = (setOff ? builder.chaining(false) : builder).build();
 
-    assertThat(p.transform(range(1000))).isEqualTo(range(1000));
-    for (String step : List.of("a", "b", "c")) {
-      assertThat(log.threads(step)).as(step).containsExactly("sluice-pipeline-" + step + "-1");
+      assertThat(p.transform(range(1000))).isEqualTo(range(1000));
+      for (String step : List.of("a", "b", "c")) {
+        assertThat(log.threads(step))
+            .as("%s, chaining(false) called: %s", step, setOff)
+            .containsExactly("sluice-pipeline-" + step + "-1");
+      }
     }
   }
 
   @Test
-  void shouldFuseOnlyStepsWithOneWorkerAndNoQueueSizeOfTheirOwn() {
+  void shouldChainOnlyStepsWithOneWorkerAndNoQueueSizeOfTheirOwn() {
     ThreadLog log = new ThreadLog();
     Pipeline<Integer, Integer> p =
         Pipeline.<Integer>builder()
@@ -144,6 +148,7 @@ class PipelineChainingTest {
             .queueSize("e", 40)
             .batchSize(10)
             .queueSize(20)
+            .chaining(true)
             .build();
 
     assertThat(p.transform(range(1000))).isEqualTo(range(1000));
@@ -157,7 +162,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldFuseStepsInsideAUnionBranchButNeverAcrossTheUnion() throws Exception {
+  void shouldChainStepsInsideAUnionBranchButNeverAcrossTheUnion() throws Exception {
     ThreadLog log = new ThreadLog();
     Pipeline<Integer, Integer> left =
         Pipeline.<Integer>builder().step("u1", log.step("u1")).step("u2", x -> x + 1).build();
@@ -171,6 +176,7 @@ class PipelineChainingTest {
             .step("post2", log.step("post2"))
             .batchSize(5)
             .queueSize(10)
+            .chaining(true)
             .build();
 
     assertThat(p.transform(range(200)))
@@ -199,17 +205,26 @@ class PipelineChainingTest {
     ThreadLog log = new ThreadLog();
     Pipeline<Integer, Integer> branch =
         Pipeline.<Integer>builder().step("u1", log.step("u1")).step("u2", log.step("u2")).build();
-    Pipeline<Integer, Integer> unchained =
+    Pipeline<Integer, Integer> byDefault =
         Pipeline.<Integer>builder()
-            .<Integer>union("features", List.of(branch), o -> (Integer) o.get(0))
-            .chaining(false)
+            .<Integer>union("plain", List.of(branch), o -> (Integer) o.get(0))
+            .build();
+    Pipeline<Integer, Integer> chained =
+        Pipeline.<Integer>builder()
+            .<Integer>union("chained", List.of(branch), o -> (Integer) o.get(0))
+            .chaining(true)
             .build();
     Pipeline<Integer, Integer> setsChaining =
         Pipeline.<Integer>builder().step("u1", x -> x).chaining(true).build();
 
-    assertThat(unchained.transform(range(50))).isEqualTo(range(50));
-    assertThat(log.threads("u1")).containsExactly("sluice-pipeline-features/0/u1-1");
-    assertThat(log.threads("u2")).containsExactly("sluice-pipeline-features/0/u2-1");
+    assertThat(byDefault.transform(range(50))).isEqualTo(range(50));
+    assertThat(chained.transform(range(50))).isEqualTo(range(50));
+    assertThat(log.threads("u1"))
+        .containsExactlyInAnyOrder(
+            "sluice-pipeline-plain/0/u1-1", "sluice-pipeline-chained/0/u1+u2-1");
+    assertThat(log.threads("u2"))
+        .containsExactlyInAnyOrder(
+            "sluice-pipeline-plain/0/u2-1", "sluice-pipeline-chained/0/u1+u2-1");
     assertThatThrownBy(() -> Pipeline.union(List.of(setsChaining), List::copyOf))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -219,7 +234,7 @@ class PipelineChainingTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"first", "middle", "last"})
-  void shouldNameTheFailingStepAndBatchInsideAFusedChain(String failing) {
+  void shouldNameTheFailingStepAndBatchInsideAChain(String failing) {
     IllegalStateException bad = new IllegalStateException("bad item 4321");
     ThreadLog log = new ThreadLog();
     PipelineBuilder<Integer, Integer> builder = Pipeline.<Integer>builder();
@@ -234,7 +249,7 @@ class PipelineChainingTest {
             return x;
           });
     }
-    Pipeline<Integer, Integer> p = builder.batchSize(10).queueSize(20).build();
+    Pipeline<Integer, Integer> p = builder.batchSize(10).queueSize(20).chaining(true).build();
 
     PipelineException thrown =
         assertTimeoutPreemptively(
@@ -248,7 +263,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldNameTheFusedStepWhoseStopWithValueHasTheWrongType() {
+  void shouldNameTheChainedStepWhoseStopWithValueHasTheWrongType() {
     Pipeline<Integer, Object> p =
         Pipeline.<Integer>builder()
             .outputType(Integer.class)
@@ -257,6 +272,7 @@ class PipelineChainingTest {
             .step("after", x -> x)
             .batchSize(4)
             .queueSize(8)
+            .chaining(true)
             .build();
 
     assertThatThrownBy(() -> p.transform(range(40)))
@@ -286,7 +302,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldStopAndStopWithInsideAFusedChainAsOnSeparateThreads() throws Exception {
+  void shouldStopAndStopWithInsideAChainAsOnSeparateThreads() throws Exception {
     List<String> expected = new ArrayList<>();
     List<Integer> expectedLabelled = new ArrayList<>();
     for (int x = 0; x < 500; x++) {
@@ -337,7 +353,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldCountEveryStepOfAFusedChainOnItsOwn() throws Exception {
+  void shouldCountEveryStepOfAChainOnItsOwn() throws Exception {
     ThreadLog log = new ThreadLog();
     Pipeline<Integer, Integer> p =
         Pipeline.<Integer>builder()
@@ -357,6 +373,7 @@ class PipelineChainingTest {
                 })
             .batchSize(3)
             .queueSize(6)
+            .chaining(true)
             .build();
     List<Integer> written = Collections.synchronizedList(new ArrayList<>());
 
@@ -388,7 +405,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldShowEachFusedStepsMetricsWhileRunning() throws Exception {
+  void shouldShowEachChainedStepsMetricsWhileRunning() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean entered = new AtomicBoolean();
     Set<String> gateThreads = ConcurrentHashMap.newKeySet();
@@ -405,6 +422,7 @@ class PipelineChainingTest {
                 })
             .batchSize(2)
             .queueSize(6)
+            .chaining(true)
             .build();
     List<Integer> written = Collections.synchronizedList(new ArrayList<>());
 
@@ -426,7 +444,9 @@ class PipelineChainingTest {
       assertThat(fast.queuedItems()).isEqualTo(2L * fast.queuedBatches());
       assertThat(gate.name()).isEqualTo("gate");
       assertThat(gate.itemsIn()).isZero();
-      assertThat(gate.queuedBatches()).as("a fused step has no queue of its own").isZero();
+      assertThat(gate.queuedBatches())
+          .as("a chained step after the first has no queue of its own")
+          .isZero();
       assertThat(gate.queuedItems()).isZero();
       assertThat(live.itemsOut()).isZero();
 
@@ -449,7 +469,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldKeepInputOrderWithFusedChainsBetweenMultiWorkerSteps() {
+  void shouldKeepInputOrderWithChainsBetweenMultiWorkerSteps() {
     ThreadLog log = new ThreadLog();
     Pipeline<Integer, String> p =
         Pipeline.<Integer>builder()
@@ -475,6 +495,7 @@ class PipelineChainingTest {
             .step("last", log.step("last"))
             .batchSize(3)
             .queueSize(6)
+            .chaining(true)
             .build();
     List<String> expected = new ArrayList<>();
     for (int x = 0; x < 3000; x++) {
@@ -495,7 +516,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldNeverRunTwoStepsOfAFusedChainAtOnce() {
+  void shouldNeverRunTwoStepsOfAChainAtOnce() {
     AtomicInteger activeInChain = new AtomicInteger();
     AtomicInteger mostInChain = new AtomicInteger();
     AtomicInteger activeWide = new AtomicInteger();
@@ -520,6 +541,7 @@ class PipelineChainingTest {
             .step("x", inChain)
             .step("y", inChain)
             .step("z", inChain)
+            .chaining(true)
             .build();
 
     assertThat(p.transform(range(1000))).isEqualTo(range(1000));
@@ -528,7 +550,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldSkipTheRestOfAFusedChainOnceTheRunIsCancelled() {
+  void shouldSkipTheRestOfAChainOnceTheRunIsCancelled() {
     CountDownLatch aHoldsItemZero = new CountDownLatch(1);
     List<Integer> seenByB = Collections.synchronizedList(new ArrayList<>());
     Pipeline<Integer, Integer> p =
@@ -562,6 +584,7 @@ class PipelineChainingTest {
                   seenByB.add(x);
                   return x;
                 })
+            .chaining(true)
             .build();
 
     PipelineException thrown =
@@ -574,7 +597,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldCancelAFusedChainBlockedInAStepWhenAnotherStepFails() {
+  void shouldCancelAChainBlockedInAStepWhenAnotherStepFails() {
     CountDownLatch never = new CountDownLatch(1);
     Pipeline<Integer, Integer> p =
         Pipeline.<Integer>builder()
@@ -597,6 +620,7 @@ class PipelineChainingTest {
                   return x;
                 })
             .step("c", x -> x)
+            .chaining(true)
             .build();
 
     PipelineException thrown =
@@ -608,7 +632,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldCloseARunPromptlyWhileAFusedStepBlocks() throws Exception {
+  void shouldCloseARunPromptlyWhileAChainedStepBlocks() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     Pipeline<Integer, Integer> p =
         Pipeline.<Integer>builder()
@@ -621,6 +645,7 @@ class PipelineChainingTest {
                   return x;
                 })
             .step("then", x -> x)
+            .chaining(true)
             .build();
     PipelineRun run = p.start(endless(), x -> {});
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -656,7 +681,7 @@ class PipelineChainingTest {
   }
 
   @Test
-  void shouldBoundTheItemsInFlightOfAFusedChainWithASlowSink() throws Exception {
+  void shouldBoundTheItemsInFlightOfAChainWithASlowSink() throws Exception {
     int batchSize = 2;
     int queueSize = 4;
     Pipeline<Integer, Integer> p =
@@ -665,6 +690,7 @@ class PipelineChainingTest {
             .step("b", x -> x)
             .batchSize(batchSize)
             .queueSize(queueSize)
+            .chaining(true)
             .build();
     AtomicLong fed = new AtomicLong();
     Iterator<Integer> feed =
@@ -681,7 +707,7 @@ class PipelineChainingTest {
         };
     BlockingQueue<Integer> slow = new ArrayBlockingQueue<>(1);
     Sink<Integer> sink = slow::put;
-    // fused, a and b share one queue and one thread: the queues in front of the chain and of the
+    // chained, a and b share one queue and one thread: the queues in front of the chain and of the
     // sink, one batch in the chain's thread, one in the collector, and the one the feeder fills
     long maxBatches = 2 * (queueSize / batchSize) + 1 + 1 + 1;
     long bound = maxBatches * batchSize + 1;

@@ -302,9 +302,6 @@ class PipelineStreamTest {
                 })
             .batchSize(2)
             .queueSize(6)
-            // the queue in front of "gate" is what this test watches; fused, the two steps would
-            // share one thread and one queue (PipelineChainingTest watches that layout)
-            .chaining(false)
             .build();
     List<Integer> written = Collections.synchronizedList(new ArrayList<>());
 

@@ -80,5 +80,16 @@ public final class PipelineExample {
     Pipeline<String, String> union =
         Pipeline.union(List.of(length, upper), outputs -> outputs.get(1) + "/" + outputs.get(0));
     System.out.println("union: " + union.transform(List.of("a", "bb", "ccc")));
+
+    // chaining: trim, strip and parse share one thread; square keeps its 2 workers
+    Pipeline<String, Integer> chained =
+        Pipeline.<String>builder()
+            .step("trim", String::trim)
+            .step("strip", s -> s.replace("_", ""))
+            .step("parse", Integer::parseInt)
+            .step("square", 2, x -> x * x)
+            .chaining(true)
+            .build();
+    System.out.println("chained: " + chained.transform(List.of(" 1_0", "2 ", "_3")));
   }
 }
