@@ -1,6 +1,7 @@
 package dev.sluice.bench;
 
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.PipelineBuilder;
 import dev.sluice.pipeline.Step;
 import dev.sluice.spi.Sink;
 import java.io.BufferedReader;
@@ -19,7 +20,7 @@ import java.util.Locale;
  * <ol>
  *   <li>Trivial: three cheap map steps, one worker each, over 10,000,000 boxed integers in batches,
  *       against a plain loop applying the same three lambdas into a list. Target: ≥ 25% of the
- *       loop's rate.
+ *       loop's rate. The same pipeline with {@code chaining(true)} is reported beside it.
  *   <li>CPU-heavy: one step that spends ~20 µs of arithmetic per item, with 1 and with 2 workers.
  *       Target: 2 workers ≥ 1.6× one worker on a machine with 2 physical cores.
  * </ol>
@@ -60,27 +61,32 @@ public final class PipelineBench {
   }
 
   private static void trivial() throws Exception {
-    Pipeline<Integer, Integer> pipeline =
+    PipelineBuilder<Integer, Integer> steps =
         Pipeline.<Integer>builder()
             .step("add", ADD)
             .step("times", TIMES)
             .step("xor", XOR)
             .batchSize(BATCH)
-            .queueSize(QUEUE)
-            .build();
-    trivialList(pipeline);
+            .queueSize(QUEUE);
+    Pipeline<Integer, Integer> pipeline = steps.build();
+    // the reference: the same three steps chained on one thread
+    Pipeline<Integer, Integer> chained = steps.chaining(true).build();
+    trivialList(pipeline, chained);
     trivialStream(pipeline);
   }
 
   /**
    * Batch mode: a list of boxed integers in, a list out, as in {@code transform(window.data())}.
+   * The same pipeline with {@code chaining(true)} runs beside it as a reference.
    */
-  private static void trivialList(Pipeline<Integer, Integer> pipeline) throws Exception {
+  private static void trivialList(
+      Pipeline<Integer, Integer> pipeline, Pipeline<Integer, Integer> chained) throws Exception {
     List<Integer> input = new ArrayList<>(ITEMS);
     for (int i = 0; i < ITEMS; i++) {
       input.add(i);
     }
-    if (!loop(input).equals(pipeline.transform(input))) {
+    if (!loop(input).equals(pipeline.transform(input))
+        || !loop(input).equals(chained.transform(input))) {
       throw new AssertionError("pipeline and loop disagree");
     }
     System.out.printf(
@@ -92,25 +98,34 @@ public final class PipelineBench {
         QUEUE);
     long[] loopNanos = new long[RUNS];
     long[] pipeNanos = new long[RUNS];
+    long[] chainedNanos = new long[RUNS];
     long[] loopCpu = new long[RUNS];
     long[] pipeCpu = new long[RUNS];
+    long[] chainedCpu = new long[RUNS];
     for (int i = -WARMUP; i < RUNS; i++) {
       long loop = timed(() -> consume(loop(input)), loopCpu, i);
       long pipe = timed(() -> consume(pipeline.transform(input)), pipeCpu, i);
+      long together = timed(() -> consume(chained.transform(input)), chainedCpu, i);
       if (i >= 0) {
         loopNanos[i] = loop;
         pipeNanos[i] = pipe;
+        chainedNanos[i] = together;
       }
     }
     double loopRate = rate(ITEMS, median(loopNanos));
     double pipeRate = rate(ITEMS, median(pipeNanos));
     report("plain loop", ITEMS, loopNanos, loopCpu);
     report("pipeline", ITEMS, pipeNanos, pipeCpu);
+    report("chained", ITEMS, chainedNanos, chainedCpu);
     System.out.printf(
         Locale.ROOT,
         "  ratio pipeline/loop = %.2f (target >= 0.25: %s)%n",
         pipeRate / loopRate,
         pipeRate / loopRate >= 0.25 ? "met" : "NOT met");
+    System.out.printf(
+        Locale.ROOT,
+        "  reference: chained pipeline/loop = %.2f (chaining(true): the 3 steps on one thread)%n",
+        rate(ITEMS, median(chainedNanos)) / loopRate);
   }
 
   /**
