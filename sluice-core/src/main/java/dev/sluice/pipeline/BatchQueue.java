@@ -1,0 +1,109 @@
+package dev.sluice.pipeline;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded blocking queue of batches that a run can cancel: cancelling wakes every thread blocked
+ * in {@link #put} or {@link #take} with {@link RunCancelled}, so no thread of a failed run waits on
+ * a queue that nobody will serve again.
+ *
+ * <p>A producer blocked on a full queue is woken only once the queue has drained to half, not at
+ * every take: otherwise a fast producer and its consumer would trade a park and an unpark per
+ * batch. Consumers are woken at every put, so no batch waits for company.
+ */
+final class BatchQueue implements Outlet {
+  private final Batch[] ring;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+  private int head;
+  private int count;
+  private volatile int depth;
+  private volatile long items;
+  private volatile boolean cancelled;
+
+  BatchQueue(int capacity) {
+    ring = new Batch[capacity];
+  }
+
+  @Override
+  public void put(Batch batch) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (count == ring.length && !cancelled) {
+        notFull.await();
+      }
+      if (cancelled) {
+        throw RunCancelled.INSTANCE;
+      }
+      ring[(head + count) % ring.length] = batch;
+      count++;
+      depth = count;
+      items += batch.size;
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Batch take() throws InterruptedException {
+    return poll(Long.MAX_VALUE);
+  }
+
+  /** Takes the head, waiting at most {@code nanos}; {@code null} if none came. */
+  Batch poll(long nanos) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      long left = nanos;
+      while (count == 0 && !cancelled) {
+        if (nanos == Long.MAX_VALUE) {
+          notEmpty.await();
+        } else if (left <= 0) {
+          return null;
+        } else {
+          left = notEmpty.awaitNanos(left);
+        }
+      }
+      if (cancelled) {
+        throw RunCancelled.INSTANCE;
+      }
+      Batch batch = ring[head];
+      ring[head] = null;
+      head = (head + 1) % ring.length;
+      count--;
+      depth = count;
+      items -= batch.size;
+      if (count <= ring.length / 2) {
+        notFull.signal();
+      }
+      return batch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Wakes every waiting thread; later calls throw {@link RunCancelled}. */
+  void cancel() {
+    lock.lock();
+    try {
+      cancelled = true;
+      notEmpty.signalAll();
+      notFull.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int depth() {
+    return depth;
+  }
+
+  long items() {
+    return items;
+  }
+
+  int capacity() {
+    return ring.length;
+  }
+}
