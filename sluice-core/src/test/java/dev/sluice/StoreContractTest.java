@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -409,9 +407,5 @@ public abstract class StoreContractTest {
       all.addAll(page);
       next = page.get(page.size() - 1).offset() + 1;
     }
-  }
-
-  protected static Set<String> names(List<String> streams) {
-    return new HashSet<>(streams);
   }
 }

@@ -26,7 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +63,7 @@ final class SqliteBackend implements StoreBackend {
     this.lock = lock;
     this.writerConnection = writerConnection;
     this.readers = new ReaderPool(dir.resolve(DB_FILE));
-    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "", s -> {});
+    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "");
   }
 
   /** Opens (creating if needed) the store in a directory. */
@@ -314,26 +314,14 @@ final class SqliteBackend implements StoreBackend {
   /** Runs work in the writer's transaction and waits for it to commit. */
   <T> T write(Tx<T> work) {
     ensureOpen();
-    CompletableFuture<T> done = writer.write(work);
-    boolean interrupted = false;
     try {
-      while (true) {
-        try {
-          return done.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } catch (ExecutionException e) {
+      return writer.write(work).join(); // already complete: Writer.write waits for the commit
+    } catch (CompletionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof SluiceException se) {
         throw new StoreException(se.getMessage(), se);
       }
       throw new StoreException("write to " + url + " failed: " + cause, cause);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,6 @@ final class Writer {
   private final Connection c;
   private final WriteLock lock;
   private final Clock clock;
-  private final Consumer<List<String>> onCommit;
   private final PreparedStatement begin;
   private final PreparedStatement commit;
   private final PreparedStatement insertRecord;
@@ -60,12 +58,10 @@ final class Writer {
   private boolean closing;
   private final Thread background;
 
-  Writer(Connection c, WriteLock lock, Clock clock, String name, Consumer<List<String>> onCommit)
-      throws SQLException {
+  Writer(Connection c, WriteLock lock, Clock clock, String name) throws SQLException {
     this.c = c;
     this.lock = lock;
     this.clock = clock;
-    this.onCommit = onCommit;
     this.begin = c.prepareStatement("BEGIN IMMEDIATE");
     this.commit = c.prepareStatement("COMMIT");
     this.insertRecord =
@@ -165,9 +161,8 @@ final class Writer {
     }
     lastBatch = batch.size();
     mutex.unlock();
-    List<String> appended = List.of();
     try {
-      appended = execute(batch);
+      execute(batch);
     } finally {
       mutex.lock();
       leading = false;
@@ -181,9 +176,6 @@ final class Writer {
       if (!queue.isEmpty() || closing) {
         asyncWork.signal(); // more to lead, or a closing writer waiting for the last leader
       }
-    }
-    if (!appended.isEmpty()) {
-      onCommit.accept(appended);
     }
   }
 
@@ -233,10 +225,9 @@ final class Writer {
     }
   }
 
-  /** Commits a batch; completes every task's future. Returns the streams appended to. */
-  private List<String> execute(List<Task> batch) {
+  /** Commits a batch; completes every task's future. */
+  private void execute(List<Task> batch) {
     Map<String, StreamRow> rows = new HashMap<>();
-    List<String> appended = new ArrayList<>();
     FileLock held = null;
     try {
       held = lock.acquire();
@@ -249,7 +240,6 @@ final class Writer {
           if (row == null) {
             row = loadOrCreate(a.stream, now);
             rows.put(a.stream, row);
-            appended.add(a.stream);
           }
           long ts = Math.max(now, row.tsFloor);
           a.firstOffset = row.nextOffset;
@@ -285,14 +275,13 @@ final class Writer {
       for (Task t : batch) {
         t.fail(failure);
       }
-      return List.of();
+      return;
     } finally {
       release(held);
     }
     for (Task t : batch) {
       t.complete();
     }
-    return appended;
   }
 
   private void flush(Map<String, StreamRow> rows) throws SQLException {
