@@ -79,4 +79,44 @@ public interface EventStream<T> {
 
   /** Sets how long the stream keeps its records; stored with the stream. */
   void retention(Retention retention);
+
+  /** A consumer of this stream, with this stream's codec. */
+  Streaming<T> streaming();
+
+  /**
+   * The records the default group ({@code "default"}) has not committed, in offset order:
+   * minibatch's {@code buffer()}. All records held if the group does not exist. Meant for small
+   * streams and tests; use {@link #read} to page through a large one.
+   */
+  List<Record<T>> buffer();
+
+  /** The consumer groups of this stream, by name. */
+  List<GroupMetadata> groups();
+
+  /**
+   * Appends what a source emits, on a thread of its own, until the source is exhausted or the
+   * returned handle is closed. Each value is appended once {@code emit} returns, so a source is
+   * held back by the store, never buffered without bound. A failure of the source is logged and
+   * ends the attachment; see {@link Attachment#failure()}.
+   */
+  Attachment attach(dev.sluice.spi.Source<? extends T> source);
+
+  /** A source feeding a stream; closing it stops the source and waits for its thread. */
+  interface Attachment extends AutoCloseable {
+    /** Whether the source is still running. */
+    boolean isRunning();
+
+    /** How many values were appended so far. */
+    long appended();
+
+    /** Waits until the source is exhausted or failed; returns whether it ended in time. */
+    boolean await(java.time.Duration timeout) throws InterruptedException;
+
+    /** The source's failure, if it failed. */
+    java.util.Optional<Throwable> failure();
+
+    /** Stops the source and waits for its thread. */
+    @Override
+    void close();
+  }
 }

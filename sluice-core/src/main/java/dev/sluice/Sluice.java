@@ -58,4 +58,19 @@ public final class Sluice {
   public static <T> EventStream<T> stream(String name, Codec<T> codec) {
     return defaultStore().stream(name, codec);
   }
+
+  /** A consumer of the default store's stream of JSON objects with this name. */
+  public static Streaming<Map<String, Object>> streaming(String name) {
+    return defaultStore().streaming(name);
+  }
+
+  /** A consumer of the default store's stream of JSON values of a type. */
+  public static <T> Streaming<T> streaming(String name, Class<T> type) {
+    return defaultStore().streaming(name, type);
+  }
+
+  /** A consumer of the default store's stream with a codec. */
+  public static <T> Streaming<T> streaming(String name, Codec<T> codec) {
+    return defaultStore().streaming(name, codec);
+  }
 }

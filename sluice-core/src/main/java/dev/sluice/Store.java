@@ -37,6 +37,15 @@ public interface Store extends AutoCloseable {
    */
   <T> EventStream<T> stream(String name, Codec<T> codec);
 
+  /** A consumer of the stream with this name, of JSON objects as maps. */
+  Streaming<Map<String, Object>> streaming(String name);
+
+  /** A consumer of the stream with this name, of values of a type read as JSON. */
+  <T> Streaming<T> streaming(String name, Class<T> type);
+
+  /** A consumer of the stream with this name, with values read by a codec. */
+  <T> Streaming<T> streaming(String name, Codec<T> codec);
+
   /** The names of all streams, sorted. */
   List<String> streams();
 

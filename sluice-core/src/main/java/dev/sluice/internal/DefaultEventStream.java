@@ -2,13 +2,22 @@ package dev.sluice.internal;
 
 import dev.sluice.CodecException;
 import dev.sluice.EventStream;
+import dev.sluice.GroupMetadata;
 import dev.sluice.Record;
 import dev.sluice.Retention;
 import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
+import dev.sluice.Streaming;
+import dev.sluice.internal.consumer.GroupTables;
+import dev.sluice.internal.consumer.Rows.GroupRow;
+import dev.sluice.internal.consumer.Rows.StreamRow;
+import dev.sluice.internal.consumer.Rows.WindowRow;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.Entry;
+import dev.sluice.spi.Source;
+import dev.sluice.spi.StoreBackend;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -102,6 +111,82 @@ final class DefaultEventStream<T> implements EventStream<T> {
     }
   }
 
+  Codec<T> codec() {
+    return codec;
+  }
+
+  String storeUrl() {
+    return store.url();
+  }
+
+  @Override
+  public Streaming<T> streaming() {
+    return new DefaultStreaming<>(store, this);
+  }
+
+  @Override
+  public List<Record<T>> buffer() {
+    long from =
+        groups().stream()
+            .filter(g -> g.name().equals("default"))
+            .mapToLong(GroupMetadata::committed)
+            .findFirst()
+            .orElse(0L);
+    List<Record<T>> out = new ArrayList<>();
+    while (true) {
+      List<Record<T>> page = read(from, 10_000);
+      if (page.isEmpty()) {
+        return out;
+      }
+      out.addAll(page);
+      from = page.get(page.size() - 1).offset() + 1;
+    }
+  }
+
+  @Override
+  public List<GroupMetadata> groups() {
+    StoreBackend backend = store.backend();
+    if (!(backend instanceof GroupTables tables)) {
+      return List.of();
+    }
+    return tables.read(
+        tx -> {
+          StreamRow s = tx.stream(name);
+          List<GroupMetadata> out = new ArrayList<>();
+          if (s == null) {
+            return out;
+          }
+          for (GroupRow g : tx.groups(s.id())) {
+            int inFlight = 0;
+            for (WindowRow w : tx.windows(s.id(), g.name)) {
+              if (!w.finished()) {
+                inFlight++;
+              }
+            }
+            out.add(
+                new GroupMetadata(
+                    g.name,
+                    g.committed,
+                    g.cursor,
+                    Math.max(0, s.nextOffset() - Math.max(g.committed, s.firstOffset())),
+                    Instant.ofEpochMilli(g.lastRead),
+                    g.done,
+                    g.failed,
+                    g.dead,
+                    g.lost,
+                    inFlight));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Attachment attach(Source<? extends T> source) {
+    Objects.requireNonNull(source, "source");
+    store.backend();
+    return new SourceAttachment<>(this, source);
+  }
+
   @Override
   public List<Record<T>> read(long fromOffset, int max) {
     if (fromOffset < 0) {
@@ -134,6 +219,9 @@ final class DefaultEventStream<T> implements EventStream<T> {
   public void retention(Retention retention) {
     Objects.requireNonNull(retention, "retention");
     store.backend().retention(name, retention);
+    if (retention.kind() != Retention.Kind.FOREVER) {
+      store.shared().ensureMaintenance();
+    }
   }
 
   /**

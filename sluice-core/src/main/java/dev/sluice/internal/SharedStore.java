@@ -1,8 +1,13 @@
 package dev.sluice.internal;
 
+import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
+import dev.sluice.internal.consumer.GroupTables;
+import dev.sluice.internal.consumer.Maintenance;
 import dev.sluice.spi.StoreBackend;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One open backend and what its handles share: options, the bound on pending async appends. */
 final class SharedStore {
@@ -11,6 +16,8 @@ final class SharedStore {
   private final StoreOptions options;
   private final Semaphore pendingAppends;
   private int handles;
+  private Thread maintenance;
+  private static final Logger LOG = LoggerFactory.getLogger(SharedStore.class);
 
   SharedStore(String url, StoreBackend backend, StoreOptions options) {
     this.url = url;
@@ -34,6 +41,33 @@ final class SharedStore {
 
   Semaphore pendingAppends() {
     return pendingAppends;
+  }
+
+  /**
+   * Starts the store's maintenance thread if it is not running: every second it enforces retention
+   * and removes expired groups, in bounded transactions. It ends when the store closes.
+   */
+  synchronized void ensureMaintenance() {
+    if (maintenance != null || !(backend instanceof GroupTables tables)) {
+      return;
+    }
+    maintenance =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Thread.sleep(1_000);
+                  Maintenance.run(tables);
+                }
+              } catch (InterruptedException | StoreException e) {
+                // the store closed
+              } catch (RuntimeException e) {
+                LOG.warn("maintenance of {} stopped", url, e);
+              }
+            },
+            "sluice-maintenance");
+    maintenance.setDaemon(true);
+    maintenance.start();
   }
 
   /** Called with the registry's lock held. */

@@ -5,6 +5,7 @@ import dev.sluice.EventStream;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
+import dev.sluice.Streaming;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.StoreBackend;
 import java.util.List;
@@ -46,6 +47,21 @@ final class StoreHandle implements Store {
       backend.create(name);
     }
     return new DefaultEventStream<>(this, name, codec);
+  }
+
+  @Override
+  public Streaming<Map<String, Object>> streaming(String name) {
+    return streaming(name, Codecs.json());
+  }
+
+  @Override
+  public <T> Streaming<T> streaming(String name, Class<T> type) {
+    return streaming(name, Codecs.json(type));
+  }
+
+  @Override
+  public <T> Streaming<T> streaming(String name, Codec<T> codec) {
+    return new DefaultStreaming<>(this, (DefaultEventStream<T>) stream(name, codec));
   }
 
   @Override

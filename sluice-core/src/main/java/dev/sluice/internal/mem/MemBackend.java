@@ -4,12 +4,24 @@ import dev.sluice.Record;
 import dev.sluice.Retention;
 import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
+import dev.sluice.internal.consumer.Checked;
+import dev.sluice.internal.consumer.GroupTables;
+import dev.sluice.internal.consumer.GroupTx;
+import dev.sluice.internal.consumer.Rows;
+import dev.sluice.internal.consumer.Rows.GroupRow;
+import dev.sluice.internal.consumer.Rows.StreamRow;
+import dev.sluice.internal.consumer.Rows.WindowRow;
+import dev.sluice.internal.consumer.Signals;
 import dev.sluice.spi.Entry;
 import dev.sluice.spi.StoreBackend;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -19,11 +31,15 @@ import java.util.concurrent.CompletableFuture;
  * Streams held in memory, with the same rules as the embedded store: dense offsets, commit-time
  * timestamps that never decrease, atomic batches, incarnations. One lock guards everything.
  */
-final class MemBackend implements StoreBackend {
+final class MemBackend implements StoreBackend, GroupTables {
   private final String url;
   private final Clock clock;
   private final TreeMap<String, MemStream> streams = new TreeMap<>();
   private boolean closed;
+  private long nextStreamId = 1;
+  private final Map<Long, TreeMap<String, GroupRow>> groups = new HashMap<>();
+  private final Map<Long, Map<String, TreeMap<Long, WindowRow>>> windows = new HashMap<>();
+  private final Signals signals = new Signals();
 
   MemBackend(String url, Clock clock) {
     this.url = url;
@@ -37,20 +53,22 @@ final class MemBackend implements StoreBackend {
 
   @Override
   public CompletableFuture<Long> append(String stream, List<Entry> entries) {
+    long first;
     synchronized (this) {
       ensureOpen();
       MemStream s = streamFor(stream);
       long now = clock.millis();
       long ts = Math.max(now, s.tsFloor);
-      long first = s.nextOffset;
+      first = s.nextOffset;
       for (Entry e : entries) {
         s.records.add(
             new Record<>(stream, 0, s.nextOffset++, Instant.ofEpochMilli(ts), e.key(), e.value()));
       }
       s.tsFloor = ts;
       s.lastAppend = ts;
-      return CompletableFuture.completedFuture(first);
     }
+    signals.bump();
+    return CompletableFuture.completedFuture(first);
   }
 
   @Override
@@ -90,13 +108,23 @@ final class MemBackend implements StoreBackend {
   @Override
   public synchronized boolean drop(String stream) {
     ensureOpen();
-    return streams.remove(stream) != null;
+    MemStream old = streams.remove(stream);
+    forget(old);
+    return old != null;
+  }
+
+  private void forget(MemStream old) {
+    if (old != null) {
+      groups.remove(old.id);
+      windows.remove(old.id);
+    }
   }
 
   @Override
   public synchronized void clear(String stream) {
     ensureOpen();
     MemStream old = streams.remove(stream);
+    forget(old);
     MemStream fresh = streamFor(stream);
     if (old != null) {
       fresh.retention = old.retention;
@@ -122,10 +150,11 @@ final class MemBackend implements StoreBackend {
   }
 
   private MemStream streamFor(String name) {
-    return streams.computeIfAbsent(name, n -> new MemStream(n, clock.millis()));
+    return streams.computeIfAbsent(name, n -> new MemStream(nextStreamId++, n, clock.millis()));
   }
 
   private static final class MemStream {
+    final long id;
     final String name;
     final String incarnation = UUID.randomUUID().toString();
     final long created;
@@ -136,7 +165,8 @@ final class MemBackend implements StoreBackend {
     Long lastAppend;
     Retention retention = Retention.forever();
 
-    MemStream(String name, long created) {
+    MemStream(long id, String name, long created) {
+      this.id = id;
       this.name = name;
       this.created = created;
     }
@@ -151,6 +181,317 @@ final class MemBackend implements StoreBackend {
           nextOffset,
           lastAppend == null ? null : Instant.ofEpochMilli(lastAppend),
           retention);
+    }
+  }
+
+  // ---- consumer tables
+
+  @Override
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public String processId() {
+    return "mem";
+  }
+
+  @Override
+  public boolean isAlive(String processId) {
+    return true; // one process: its jobs release their claims when they stop
+  }
+
+  @Override
+  public Signals signals() {
+    return signals;
+  }
+
+  @Override
+  public synchronized <T> T read(Work<T> work) {
+    ensureOpen();
+    try {
+      return work.apply(new MemGroupTx(clock.millis(), false));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new Checked(e);
+    }
+  }
+
+  @Override
+  public <T> T write(Work<T> work) {
+    T result;
+    synchronized (this) {
+      ensureOpen();
+      MemGroupTx tx = new MemGroupTx(clock.millis(), true);
+      try {
+        result = work.apply(tx);
+      } catch (Exception e) {
+        tx.rollback();
+        if (e instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new Checked(e);
+      }
+    }
+    signals.bump();
+    return result;
+  }
+
+  private StreamRow row(MemStream s) {
+    return new StreamRow(
+        s.id, s.name, s.incarnation, s.firstOffset, s.nextOffset, s.tsFloor, s.retention);
+  }
+
+  private MemStream byId(long id) {
+    for (MemStream s : streams.values()) {
+      if (s.id == id) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** The consumer tables under the backend's lock; writes keep an undo log for rollback. */
+  private final class MemGroupTx implements GroupTx {
+    private final long now;
+    private final boolean writable;
+    private final ArrayDeque<Runnable> undo = new ArrayDeque<>();
+
+    MemGroupTx(long now, boolean writable) {
+      this.now = now;
+      this.writable = writable;
+    }
+
+    void rollback() {
+      while (!undo.isEmpty()) {
+        undo.pop().run();
+      }
+    }
+
+    private void checkWritable() {
+      if (!writable) {
+        throw new IllegalStateException("a read snapshot cannot write");
+      }
+    }
+
+    @Override
+    public long now() {
+      return now;
+    }
+
+    @Override
+    public StreamRow stream(String name) {
+      MemStream s = streams.get(name);
+      return s == null ? null : row(s);
+    }
+
+    @Override
+    public List<StreamRow> streams() {
+      List<StreamRow> out = new ArrayList<>();
+      for (MemStream s : MemBackend.this.streams.values()) {
+        out.add(row(s));
+      }
+      return out;
+    }
+
+    @Override
+    public GroupRow group(long streamId, String name) {
+      GroupRow g = groups.getOrDefault(streamId, new TreeMap<>()).get(name);
+      return g == null ? null : g.copy();
+    }
+
+    @Override
+    public List<GroupRow> groups(long streamId) {
+      List<GroupRow> out = new ArrayList<>();
+      for (GroupRow g : groups.getOrDefault(streamId, new TreeMap<>()).values()) {
+        out.add(g.copy());
+      }
+      return out;
+    }
+
+    @Override
+    public void putGroup(GroupRow group) {
+      checkWritable();
+      TreeMap<String, GroupRow> of = groups.computeIfAbsent(group.streamId, k -> new TreeMap<>());
+      GroupRow before = of.put(group.name, group.copy());
+      undo.push(
+          () -> {
+            if (before == null) {
+              of.remove(group.name);
+            } else {
+              of.put(group.name, before);
+            }
+          });
+    }
+
+    @Override
+    public void deleteGroup(long streamId, String name) {
+      checkWritable();
+      TreeMap<String, GroupRow> of = groups.get(streamId);
+      GroupRow before = of == null ? null : of.remove(name);
+      Map<String, TreeMap<Long, WindowRow>> ws = windows.get(streamId);
+      TreeMap<Long, WindowRow> wbefore = ws == null ? null : ws.remove(name);
+      undo.push(
+          () -> {
+            if (before != null) {
+              of.put(name, before);
+            }
+            if (wbefore != null) {
+              ws.put(name, wbefore);
+            }
+          });
+    }
+
+    private TreeMap<Long, WindowRow> windowsOf(long streamId, String group) {
+      return windows
+          .computeIfAbsent(streamId, k -> new HashMap<>())
+          .computeIfAbsent(group, k -> new TreeMap<>());
+    }
+
+    @Override
+    public List<WindowRow> windows(long streamId, String group) {
+      List<WindowRow> out = new ArrayList<>();
+      Map<String, TreeMap<Long, WindowRow>> ws = windows.get(streamId);
+      if (ws != null && ws.containsKey(group)) {
+        for (WindowRow w : ws.get(group).values()) {
+          out.add(w.copy());
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void putWindow(WindowRow window) {
+      checkWritable();
+      TreeMap<Long, WindowRow> of = windowsOf(window.streamId, window.group);
+      WindowRow before = of.put(window.seq, window.copy());
+      undo.push(
+          () -> {
+            if (before == null) {
+              of.remove(window.seq);
+            } else {
+              of.put(window.seq, before);
+            }
+          });
+    }
+
+    @Override
+    public void deleteWindow(long streamId, String group, long seq) {
+      checkWritable();
+      TreeMap<Long, WindowRow> of = windowsOf(streamId, group);
+      WindowRow before = of.remove(seq);
+      if (before != null) {
+        undo.push(() -> of.put(seq, before));
+      }
+    }
+
+    @Override
+    public int heartbeat(String ownerPrefix) {
+      checkWritable();
+      int n = 0;
+      for (Map<String, TreeMap<Long, WindowRow>> ws : windows.values()) {
+        for (TreeMap<Long, WindowRow> of : ws.values()) {
+          for (WindowRow w : of.values()) {
+            if (w.state == Rows.CLAIMED && w.owner != null && w.owner.startsWith(ownerPrefix)) {
+              w.heartbeat++;
+              undo.push(() -> w.heartbeat--);
+              n++;
+            }
+          }
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public long firstAtOrAfter(long streamId, long from, long tsMillis) {
+      MemStream s = byId(streamId);
+      if (s == null) {
+        return from;
+      }
+      long lo = Math.max(from, s.firstOffset);
+      long hi = s.nextOffset;
+      while (lo < hi) {
+        long mid = (lo + hi) >>> 1;
+        if (s.records.get((int) (mid - s.firstOffset)).timestamp().toEpochMilli() >= tsMillis) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      return lo;
+    }
+
+    @Override
+    public void raiseFloor(long streamId, long tsMillis) {
+      checkWritable();
+      MemStream s = byId(streamId);
+      if (s != null && s.tsFloor < tsMillis) {
+        long before = s.tsFloor;
+        s.tsFloor = tsMillis;
+        undo.push(() -> s.tsFloor = before);
+      }
+    }
+
+    @Override
+    public long append(String stream, List<Entry> entries) {
+      checkWritable();
+      boolean existed = MemBackend.this.streams.containsKey(stream);
+      MemStream s = streamFor(stream);
+      long nextBefore = s.nextOffset;
+      long floorBefore = s.tsFloor;
+      Long lastBefore = s.lastAppend;
+      int sizeBefore = s.records.size();
+      long ts = Math.max(now, s.tsFloor);
+      long first = s.nextOffset;
+      for (Entry e : entries) {
+        s.records.add(
+            new Record<>(stream, 0, s.nextOffset++, Instant.ofEpochMilli(ts), e.key(), e.value()));
+      }
+      s.tsFloor = ts;
+      s.lastAppend = ts;
+      undo.push(
+          () -> {
+            if (!existed) {
+              MemBackend.this.streams.remove(stream);
+              return;
+            }
+            s.records.subList(sizeBefore, s.records.size()).clear();
+            s.nextOffset = nextBefore;
+            s.tsFloor = floorBefore;
+            s.lastAppend = lastBefore;
+          });
+      return first;
+    }
+
+    @Override
+    public int deleteBelow(long streamId, long below, int max) {
+      checkWritable();
+      MemStream s = byId(streamId);
+      if (s == null) {
+        return 0;
+      }
+      long upTo = Math.min(Math.min(below, s.nextOffset), s.firstOffset + max);
+      int n = (int) Math.max(0, upTo - s.firstOffset);
+      if (n == 0) {
+        return 0;
+      }
+      List<Record<byte[]>> removed = new ArrayList<>(s.records.subList(0, n));
+      s.records.subList(0, n).clear();
+      long firstBefore = s.firstOffset;
+      s.firstOffset += n;
+      undo.push(
+          () -> {
+            s.records.addAll(0, removed);
+            s.firstOffset = firstBefore;
+          });
+      return n;
+    }
+
+    @Override
+    public Optional<Connection> connection() {
+      return Optional.empty();
     }
   }
 }

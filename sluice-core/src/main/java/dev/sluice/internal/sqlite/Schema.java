@@ -15,7 +15,9 @@ import java.util.List;
  * <p>Version 1: {@code meta} (format version, creation time), {@code streams} (one row per stream
  * incarnation; {@code AUTOINCREMENT} so a dropped stream's id, whose records may still be being
  * purged, is never reused), {@code records} (clustered by stream and offset), {@code purge} (ids
- * whose records are deleted in the background, in bounded batches).
+ * whose records are deleted in the background, in bounded batches), {@code groups} (one row per
+ * consumer group of a stream incarnation) and {@code windows} (each group's claimed windows not yet
+ * compacted away).
  */
 final class Schema {
   /** The newest format this code reads and writes. */
@@ -36,6 +38,48 @@ final class Schema {
       retention TEXT NOT NULL DEFAULT 'forever')""",
     recordsTable(),
     "CREATE TABLE purge(stream_id INTEGER PRIMARY KEY)",
+  };
+
+  /** The consumer tables, created in every store that lacks them (they came with consumers). */
+  private static final String[] CONSUMER_TABLES = {
+    """
+    CREATE TABLE IF NOT EXISTS groups(
+      stream_id INTEGER NOT NULL,
+      name TEXT NOT NULL,
+      cursor INTEGER NOT NULL,
+      committed INTEGER NOT NULL,
+      next_seq INTEGER NOT NULL,
+      next_token INTEGER NOT NULL,
+      last_kind INTEGER,
+      last_first INTEGER,
+      last_last INTEGER,
+      last_start INTEGER,
+      last_end INTEGER,
+      last_resume INTEGER,
+      created INTEGER NOT NULL,
+      last_read INTEGER NOT NULL,
+      expiry INTEGER NOT NULL,
+      done INTEGER NOT NULL DEFAULT 0,
+      failed INTEGER NOT NULL DEFAULT 0,
+      dead INTEGER NOT NULL DEFAULT 0,
+      lost INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY(stream_id, name)) WITHOUT ROWID""",
+    """
+    CREATE TABLE IF NOT EXISTS windows(
+      stream_id INTEGER NOT NULL,
+      grp TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      first_offset INTEGER NOT NULL,
+      last_offset INTEGER NOT NULL,
+      start INTEGER NOT NULL,
+      end INTEGER NOT NULL,
+      state INTEGER NOT NULL,
+      owner TEXT,
+      token INTEGER NOT NULL,
+      attempt INTEGER NOT NULL,
+      heartbeat INTEGER NOT NULL,
+      not_before INTEGER NOT NULL,
+      PRIMARY KEY(stream_id, grp, seq)) WITHOUT ROWID""",
   };
 
   private Schema() {}
@@ -72,6 +116,9 @@ final class Schema {
         for (String ddl : CREATE) {
           s.execute(ddl);
         }
+        for (String ddl : CONSUMER_TABLES) {
+          s.execute(ddl);
+        }
         s.execute("INSERT INTO meta VALUES ('format_version', '" + FORMAT_VERSION + "')");
         s.execute(
             "INSERT INTO meta VALUES ('created', '" + java.time.Instant.now().toString() + "')");
@@ -103,6 +150,9 @@ final class Schema {
     }
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode = WAL");
+      for (String ddl : CONSUMER_TABLES) {
+        s.execute(ddl);
+      }
     }
   }
 }

@@ -7,6 +7,9 @@ import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
 import dev.sluice.SyncMode;
+import dev.sluice.internal.consumer.Checked;
+import dev.sluice.internal.consumer.GroupTables;
+import dev.sluice.internal.consumer.Signals;
 import dev.sluice.spi.Entry;
 import dev.sluice.spi.StoreBackend;
 import java.io.IOException;
@@ -23,7 +26,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Writes go through the {@link Writer} thread; reads use a small pool of connections and never
  * block writers. Dropped streams' records are purged in the background in bounded batches.
  */
-final class SqliteBackend implements StoreBackend {
+final class SqliteBackend implements StoreBackend, GroupTables {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteBackend.class);
   static final String DB_FILE = "sluice.db";
   private static final int PURGE_BATCH = 5_000;
@@ -54,6 +59,10 @@ final class SqliteBackend implements StoreBackend {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object purgeLock = new Object();
   private Thread purger;
+  private final Signals signals = new Signals();
+  private final Processes processes;
+  private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
+  private final Thread poller;
 
   private SqliteBackend(Path dir, StoreOptions options, WriteLock lock, Connection writerConnection)
       throws SQLException {
@@ -63,7 +72,11 @@ final class SqliteBackend implements StoreBackend {
     this.lock = lock;
     this.writerConnection = writerConnection;
     this.readers = new ReaderPool(dir.resolve(DB_FILE));
-    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "");
+    this.processes = new Processes(dir.resolve("procs"));
+    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "", signals::bump);
+    this.poller = new Thread(this::pollDataVersion, "sluice-sqlite-poller-" + dir.getFileName());
+    poller.setDaemon(true);
+    poller.start();
   }
 
   /** Opens (creating if needed) the store in a directory. */
@@ -154,7 +167,7 @@ final class SqliteBackend implements StoreBackend {
 
   @Override
   public StreamMetadata create(String stream) {
-    return write(
+    return writeSql(
         c -> {
           Optional<StreamMetadata> existing = metadata(c, stream);
           if (existing.isPresent()) {
@@ -247,7 +260,7 @@ final class SqliteBackend implements StoreBackend {
 
   @Override
   public boolean drop(String stream) {
-    boolean dropped = write(c -> dropRow(c, stream) != null);
+    boolean dropped = writeSql(c -> dropRow(c, stream) != null);
     if (dropped) {
       startPurgeIfNeeded();
     }
@@ -256,7 +269,7 @@ final class SqliteBackend implements StoreBackend {
 
   @Override
   public void clear(String stream) {
-    write(
+    writeSql(
         c -> {
           String retention = dropRow(c, stream);
           Writer.insertStream(
@@ -297,7 +310,7 @@ final class SqliteBackend implements StoreBackend {
 
   @Override
   public void retention(String stream, Retention retention) {
-    write(
+    writeSql(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("UPDATE streams SET retention = ? WHERE name = ?")) {
@@ -312,7 +325,7 @@ final class SqliteBackend implements StoreBackend {
   }
 
   /** Runs work in the writer's transaction and waits for it to commit. */
-  <T> T write(Tx<T> work) {
+  <T> T writeSql(Tx<T> work) {
     ensureOpen();
     try {
       return writer.write(work).join(); // already complete: Writer.write waits for the commit
@@ -340,13 +353,13 @@ final class SqliteBackend implements StoreBackend {
   private void purge() {
     try {
       while (!closed.get()) {
-        int deleted = write(this::purgeSome);
+        int deleted = writeSql(this::purgeSome);
         if (deleted < 0) {
           break;
         }
       }
       if (!closed.get()) {
-        write(
+        writeSql(
             c -> {
               try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA incremental_vacuum");
@@ -381,6 +394,14 @@ final class SqliteBackend implements StoreBackend {
       deleted = ps.executeUpdate();
     }
     if (deleted == 0) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM windows WHERE stream_id = ?")) {
+        ps.setLong(1, id);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM groups WHERE stream_id = ?")) {
+        ps.setLong(1, id);
+        ps.executeUpdate();
+      }
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM purge WHERE stream_id = ?")) {
         ps.setLong(1, id);
         ps.executeUpdate();
@@ -401,6 +422,7 @@ final class SqliteBackend implements StoreBackend {
       return;
     }
     writer.close();
+    poller.interrupt();
     Thread p;
     synchronized (purgeLock) {
       p = purger;
@@ -412,8 +434,14 @@ final class SqliteBackend implements StoreBackend {
         Thread.currentThread().interrupt();
       }
     }
+    try {
+      poller.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     readers.close();
     closeQuietly(writerConnection);
+    processes.close();
     lock.close();
     LOG.info("Sluice store closed at {}", dir);
   }
@@ -425,6 +453,125 @@ final class SqliteBackend implements StoreBackend {
       } catch (SQLException e) {
         LOG.debug("closing a connection: {}", e.getMessage());
       }
+    }
+  }
+
+  // ---- consumer tables
+
+  @Override
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public String processId() {
+    return processes.self();
+  }
+
+  @Override
+  public boolean isAlive(String processId) {
+    return processes.isAlive(processId);
+  }
+
+  @Override
+  public Signals signals() {
+    return signals;
+  }
+
+  @Override
+  public <T> T read(Work<T> work) {
+    ensureOpen();
+    return readers.with(
+        r -> {
+          r.prepare("BEGIN").execute();
+          try {
+            return work.apply(new SqlGroupTx(r.connection(), r::prepare, clock.millis()));
+          } catch (SQLException | RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new StoreException("read failed: " + e, e);
+          } finally {
+            r.prepare("COMMIT").execute();
+          }
+        });
+  }
+
+  @Override
+  public <T> T write(Work<T> work) {
+    try {
+      return writeSql(
+          c -> {
+            try {
+              return work.apply(new SqlGroupTx(c, this::prepareForWriter, clock.millis()));
+            } catch (Exception e) {
+              throw new Checked(e);
+            }
+          });
+    } catch (StoreException e) {
+      Checked checked = findChecked(e);
+      if (checked == null) {
+        throw e;
+      }
+      throw checked.unwrap();
+    }
+  }
+
+  private static Checked findChecked(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Checked c) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Only called inside writer transactions, which run one at a time. */
+  private PreparedStatement prepareForWriter(String sql) throws SQLException {
+    PreparedStatement ps = writerStatements.get(sql);
+    if (ps == null) {
+      ps = writerConnection.prepareStatement(sql);
+      writerStatements.put(sql, ps);
+    }
+    return ps;
+  }
+
+  /**
+   * Watches {@code PRAGMA data_version} about every 2 ms while consumers wait, and wakes them when
+   * another connection (another process, mostly) committed.
+   */
+  private void pollDataVersion() {
+    Connection c = null;
+    try {
+      c = connect(dir.resolve(DB_FILE));
+      long seen = -1;
+      try (Statement s = c.createStatement()) {
+        while (!closed.get()) {
+          signals.awaitWaiters(1_000);
+          if (!signals.hasWaiters()) {
+            continue;
+          }
+          long version;
+          try (ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            version = rs.getLong(1);
+          }
+          if (version != seen) {
+            if (seen >= 0) {
+              signals.bump();
+            }
+            seen = version;
+          }
+          Thread.sleep(2);
+        }
+      }
+    } catch (InterruptedException e) {
+      // closing
+    } catch (SQLException e) {
+      if (!closed.get()) {
+        LOG.warn("the change poller of {} stopped; consumers fall back to polling", url, e);
+      }
+    } finally {
+      closeQuietly(c);
     }
   }
 }

@@ -57,9 +57,12 @@ final class Writer {
   private int lastBatch;
   private boolean closing;
   private final Thread background;
+  private final Runnable onCommit;
 
-  Writer(Connection c, WriteLock lock, Clock clock, String name) throws SQLException {
+  Writer(Connection c, WriteLock lock, Clock clock, String name, Runnable onCommit)
+      throws SQLException {
     this.c = c;
+    this.onCommit = onCommit;
     this.lock = lock;
     this.clock = clock;
     this.begin = c.prepareStatement("BEGIN IMMEDIATE");
@@ -279,9 +282,61 @@ final class Writer {
     } finally {
       release(held);
     }
+    onCommit.run();
     for (Task t : batch) {
       t.complete();
     }
+  }
+
+  /**
+   * Appends inside the caller's open transaction, as a batch of appends does; returns the first
+   * offset. For consumers' dead letters and transactional sinks.
+   */
+  static long appendIn(Connection c, String stream, List<Entry> entries, long now)
+      throws SQLException {
+    long id;
+    long next;
+    long floor;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id, next_offset, ts_floor FROM streams WHERE name = ?")) {
+      ps.setString(1, stream);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          id = rs.getLong(1);
+          next = rs.getLong(2);
+          floor = rs.getLong(3);
+        } else {
+          id = insertStream(c, stream, now, "forever");
+          next = 0;
+          floor = 0;
+        }
+      }
+    }
+    long ts = Math.max(now, floor);
+    long first = next;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO records(stream_id, ofs, ts, key, value) VALUES (?,?,?,?,?)")) {
+      for (Entry e : entries) {
+        ps.setLong(1, id);
+        ps.setLong(2, next++);
+        ps.setLong(3, ts);
+        ps.setString(4, e.key());
+        ps.setBytes(5, e.value());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE streams SET next_offset = ?, ts_floor = ?, last_append = ? WHERE id = ?")) {
+      ps.setLong(1, next);
+      ps.setLong(2, ts);
+      ps.setLong(3, ts);
+      ps.setLong(4, id);
+      ps.executeUpdate();
+    }
+    return first;
   }
 
   private void flush(Map<String, StreamRow> rows) throws SQLException {

@@ -1,0 +1,52 @@
+package dev.sluice;
+
+import dev.sluice.internal.StoreSinks;
+import dev.sluice.spi.TransactionalSink;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Built-in sinks for {@link Streaming.Results#sink}.
+ *
+ * <ul>
+ *   <li>{@link #stream}: appends results to another stream of the same store;
+ *   <li>{@link #table}: inserts results as rows of a table in the embedded store's database.
+ * </ul>
+ *
+ * <p>Both are {@link TransactionalSink}s: with {@code delivery(EXACTLY_ONCE)} their output and the
+ * window's commit are one transaction.
+ */
+public final class Sinks {
+  private Sinks() {}
+
+  /** Binds one result to an insert statement's parameters. */
+  @FunctionalInterface
+  public interface RowBinder<R> {
+    /** Sets the statement's parameters from a result. */
+    void bind(PreparedStatement insert, R value) throws SQLException;
+  }
+
+  /** Appends each result to {@code target}, a stream of the consumer's store for exactly-once. */
+  public static <R> TransactionalSink<R> stream(EventStream<R> target) {
+    return StoreSinks.stream(target);
+  }
+
+  /**
+   * Inserts each result as a row of a table in the embedded store's SQLite database ({@code
+   * sluice.db}), created by {@code createSql} (say {@code CREATE TABLE IF NOT EXISTS …}; may be
+   * null) before the first insert.
+   *
+   * <pre>{@code
+   * Sinks.table(store,
+   *     "CREATE TABLE IF NOT EXISTS totals(day TEXT, total REAL)",
+   *     "INSERT INTO totals(day, total) VALUES (?, ?)",
+   *     (ps, t) -> { ps.setString(1, t.day()); ps.setDouble(2, t.total()); })
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the store is not kept in a SQL database
+   */
+  public static <R> TransactionalSink<R> table(
+      Store store, String createSql, String insertSql, RowBinder<? super R> binder) {
+    return StoreSinks.table(store, createSql, insertSql, binder);
+  }
+}

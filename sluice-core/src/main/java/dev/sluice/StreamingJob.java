@@ -1,0 +1,38 @@
+package dev.sluice;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A consumer running in the background, from {@link Streaming#start}. Closing it stops it.
+ *
+ * <p>A job stops when asked ({@link #stop}), or on its own when its stream is dropped or cleared
+ * ({@link StreamChangedException}), when the {@link DeadLetter#STOP} policy meets a window that
+ * still fails, or when its store closes; {@link #failure()} then says why.
+ */
+public interface StreamingJob extends AutoCloseable {
+  /**
+   * Asks the workers to stop: windows being handled finish (or fail) and are committed, claims not
+   * yet started are released for other consumers. Returns at once; see {@link #awaitTermination}.
+   */
+  void stop();
+
+  /** Waits until every worker has stopped. */
+  void awaitTermination() throws InterruptedException;
+
+  /** Waits at most {@code timeout} for every worker to stop; returns whether they did. */
+  boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+  /** Whether the job is still running. */
+  boolean isRunning();
+
+  /** Why the job stopped on its own, if it did. */
+  Optional<Throwable> failure();
+
+  /** What the job has done so far. */
+  JobMetrics metrics();
+
+  /** Stops the job and waits for its workers. */
+  @Override
+  void close();
+}

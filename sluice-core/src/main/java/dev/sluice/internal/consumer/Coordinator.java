@@ -1,0 +1,513 @@
+package dev.sluice.internal.consumer;
+
+import dev.sluice.StartFrom;
+import dev.sluice.StreamChangedException;
+import dev.sluice.WindowBounds;
+import dev.sluice.internal.consumer.Rows.GroupRow;
+import dev.sluice.internal.consumer.Rows.StreamRow;
+import dev.sluice.internal.consumer.Rows.WindowRow;
+import dev.sluice.testkit.ManualClock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One job's view of a group's window table: registers the group, claims windows (new ones, or ones
+ * whose worker died, let its lease lapse or released them), commits, fails and releases them. The
+ * rules of DESIGN.md's "Delivery semantics" live here, once, over any {@link GroupTables}.
+ *
+ * <p>Every change is one write transaction that first checks what it changes is as the caller saw
+ * it: a window's token for commits (fencing), the group's cursor for new claims (so two workers,
+ * threads or processes, never claim the same range).
+ */
+public final class Coordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+  private static final int MAX_CONFLICTS = 50;
+
+  private final GroupTables tables;
+  private final String stream;
+  private final String group;
+  private final String jobOwner;
+  private final long leaseNanos;
+  private final boolean manualClock;
+  private final Map<Long, Seen> observed = new HashMap<>();
+  private long streamId = -1;
+  private String incarnation;
+
+  /** What a window looked like when this observer last saw it change. */
+  private record Seen(long token, long heartbeat, long since) {}
+
+  /** A group's state as one snapshot read. */
+  public record Snapshot(StreamRow stream, GroupRow group, List<WindowRow> windows, long now) {}
+
+  /**
+   * A window claimed by a worker.
+   *
+   * @param seq the window's sequence in its group
+   * @param first the first offset
+   * @param last the last offset ({@code first - 1} when empty)
+   * @param start start, millis
+   * @param end end, millis
+   * @param token the fencing token of this claim
+   * @param attempt which claim of the window this is
+   * @param owner the claiming worker
+   * @param fresh whether this claim formed the window (rather than taking it over)
+   */
+  public record Claim(
+      long seq,
+      long first,
+      long last,
+      long start,
+      long end,
+      long token,
+      int attempt,
+      String owner,
+      boolean fresh) {
+    /** Whether the window holds no record. */
+    public boolean isEmpty() {
+      return last < first;
+    }
+  }
+
+  /** What a claim attempt found. */
+  private enum Outcome {
+    CONFLICT,
+    SKIPPED
+  }
+
+  public Coordinator(
+      GroupTables tables, String stream, String group, String jobId, Duration lease) {
+    this.tables = tables;
+    this.stream = stream;
+    this.group = group;
+    this.jobOwner = tables.processId() + "/" + jobId;
+    this.leaseNanos = lease.toNanos();
+    this.manualClock = tables.clock() instanceof ManualClock;
+  }
+
+  /** The prefix of the owner names of this job's workers. */
+  public String jobOwner() {
+    return jobOwner;
+  }
+
+  /** The owner name of one of this job's workers. */
+  public String owner(int worker) {
+    return jobOwner + "/" + worker;
+  }
+
+  public String stream() {
+    return stream;
+  }
+
+  public String group() {
+    return group;
+  }
+
+  /** Creates the stream and the group if absent; returns the group's row. */
+  public GroupRow register(StartFrom start, Duration expiry) {
+    return tables.write(
+        tx -> {
+          StreamRow s = tx.stream(stream);
+          if (s == null) {
+            tx.append(stream, List.of());
+            s = tx.stream(stream);
+          }
+          streamId = s.id();
+          incarnation = s.incarnation();
+          GroupRow g = tx.group(s.id(), group);
+          long now = tx.now();
+          if (g == null) {
+            g = new GroupRow();
+            g.streamId = s.id();
+            g.name = group;
+            g.cursor = startOffset(tx, s, start);
+            g.committed = g.cursor;
+            g.nextSeq = 1;
+            g.nextToken = 1;
+            g.created = now;
+            LOG.info("group {} of stream {} registered at offset {}", group, stream, g.cursor);
+          }
+          g.lastRead = now;
+          g.expiryMillis = expiry.toMillis();
+          tx.putGroup(g);
+          return g;
+        });
+  }
+
+  private static long startOffset(GroupTx tx, StreamRow s, StartFrom start) {
+    return switch (start.kind()) {
+      case EARLIEST -> s.firstOffset();
+      case LATEST -> s.nextOffset();
+      case OFFSET -> Math.max(start.offset(), s.firstOffset());
+      case TIME -> tx.firstAtOrAfter(s.id(), s.firstOffset(), start.time().toEpochMilli());
+    };
+  }
+
+  /** The group's state now. */
+  public Snapshot snapshot() {
+    return tables.read(
+        tx -> {
+          StreamRow s = tx.stream(stream);
+          check(s);
+          GroupRow g = tx.group(s.id(), group);
+          if (g == null) {
+            throw new StreamChangedException(
+                "group " + group + " of stream " + stream + " was removed while it ran");
+          }
+          return new Snapshot(s, g, tx.windows(s.id(), group), tx.now());
+        });
+  }
+
+  private void check(StreamRow s) {
+    if (s == null || !s.incarnation().equals(incarnation)) {
+      throw new StreamChangedException(
+          "stream "
+              + stream
+              + " was "
+              + (s == null ? "dropped" : "cleared")
+              + " while group "
+              + group
+              + " consumed it; the consumer stops instead of starting over");
+    }
+  }
+
+  /**
+   * Claims the next window for {@code owner}: first a window that needs taking over, then, if
+   * {@code decide} finds one ready in the snapshot, a new one. Returns null if none is ready.
+   */
+  public Claim claim(String owner, Function<Snapshot, Optional<WindowBounds>> decide) {
+    for (int conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
+      Snapshot snap = snapshot();
+      WindowRow takeable = firstTakeable(snap);
+      if (takeable != null) {
+        Claim c = tables.write(tx -> takeOver(tx, takeable, owner));
+        if (c != null) {
+          return c;
+        }
+        continue;
+      }
+      Optional<WindowBounds> bounds = decide.apply(snap);
+      if (bounds.isEmpty()) {
+        return null;
+      }
+      Object result =
+          tables.write(tx -> claimNew(tx, snap.group().cursor, bounds.get(), owner, snap));
+      if (result instanceof Claim c) {
+        return c;
+      }
+    }
+    return null; // busy with other claimers; the caller comes back
+  }
+
+  private WindowRow firstTakeable(Snapshot snap) {
+    long tick = manualClock ? snap.now() * 1_000_000L : System.nanoTime();
+    WindowRow found = null;
+    for (WindowRow w : snap.windows()) {
+      if (found == null && w.state == Rows.OPEN && w.notBefore <= snap.now()) {
+        found = w;
+      } else if (w.state == Rows.CLAIMED
+          && w.owner != null
+          && !w.owner.startsWith(jobOwner + "/")) {
+        String process = w.owner.substring(0, Math.max(0, w.owner.indexOf('/')));
+        if (!tables.isAlive(process)) {
+          if (found == null) {
+            LOG.info(
+                "window {} of {}: its worker's process {} is gone; taking it over",
+                id(w.seq),
+                stream,
+                process);
+            found = w;
+          }
+          continue;
+        }
+        Seen seen = observed.get(w.seq);
+        if (seen == null || seen.token != w.token || seen.heartbeat != w.heartbeat) {
+          observed.put(w.seq, new Seen(w.token, w.heartbeat, tick));
+        } else if (tick - seen.since > leaseNanos && found == null) {
+          LOG.warn(
+              "window {} of {}: worker {} let its lease lapse; taking it over",
+              id(w.seq),
+              stream,
+              w.owner);
+          found = w;
+        }
+      }
+    }
+    if (observed.size() > 4 * snap.windows().size() + 16) {
+      observed.keySet().removeIf(seq -> snap.windows().stream().noneMatch(w -> w.seq == seq));
+    }
+    return found;
+  }
+
+  private Claim takeOver(GroupTx tx, WindowRow seen, String owner) {
+    StreamRow s = tx.stream(stream);
+    check(s);
+    GroupRow g = tx.group(s.id(), group);
+    WindowRow w = find(tx.windows(s.id(), group), seen.seq);
+    if (w == null || w.state != seen.state || w.token != seen.token) {
+      return null; // somebody else changed it first
+    }
+    w.state = Rows.CLAIMED;
+    w.owner = owner;
+    w.token = g.nextToken++;
+    w.attempt++;
+    w.heartbeat = 0;
+    w.notBefore = 0;
+    tx.putWindow(w);
+    g.lastRead = tx.now();
+    tx.putGroup(g);
+    observed.remove(w.seq);
+    return new Claim(w.seq, w.first, w.last, w.start, w.end, w.token, w.attempt, owner, false);
+  }
+
+  private Object claimNew(GroupTx tx, long cursor, WindowBounds b, String owner, Snapshot snap) {
+    StreamRow s = tx.stream(stream);
+    check(s);
+    GroupRow g = tx.group(s.id(), group);
+    if (g == null || g.cursor != cursor) {
+      return Outcome.CONFLICT;
+    }
+    long first = cursor;
+    long last;
+    long next;
+    if (b.isTime()) {
+      long endOffset = tx.firstAtOrAfter(s.id(), cursor, b.end().toEpochMilli());
+      last = endOffset - 1;
+      next =
+          b.resumeAt().equals(b.end())
+              ? endOffset
+              : tx.firstAtOrAfter(s.id(), cursor, b.resumeAt().toEpochMilli());
+      tx.raiseFloor(s.id(), b.end().toEpochMilli());
+    } else {
+      if (b.firstOffset() != cursor) {
+        throw new IllegalStateException(
+            "the window emitter returned offsets "
+                + b.firstOffset()
+                + ".."
+                + b.lastOffset()
+                + " but a window must start at the group's cursor "
+                + cursor);
+      }
+      if (b.lastOffset() >= s.nextOffset()) {
+        throw new IllegalStateException(
+            "the window emitter returned offsets up to "
+                + b.lastOffset()
+                + " but the stream ends at "
+                + (s.nextOffset() - 1));
+      }
+      last = b.lastOffset();
+      next = last + 1;
+    }
+    List<WindowRow> windows = tx.windows(s.id(), group);
+    g.cursor = next;
+    g.last = b;
+    g.lastRead = tx.now();
+    if (last < first && !emitEmpty) {
+      g.committed = committed(windows, g.cursor);
+      tx.putGroup(g);
+      return Outcome.SKIPPED;
+    }
+    WindowRow w = new WindowRow();
+    w.streamId = s.id();
+    w.group = group;
+    w.seq = g.nextSeq++;
+    w.first = first;
+    w.last = last;
+    w.start = b.start().toEpochMilli();
+    w.end = b.end().toEpochMilli();
+    w.state = Rows.CLAIMED;
+    w.owner = owner;
+    w.token = g.nextToken++;
+    w.attempt = 1;
+    tx.putWindow(w);
+    windows.add(w);
+    g.committed = committed(windows, g.cursor);
+    tx.putGroup(g);
+    return new Claim(w.seq, first, last, w.start, w.end, w.token, 1, owner, true);
+  }
+
+  private boolean emitEmpty;
+
+  /** Whether empty time windows are claimed (and handed over) or skipped. */
+  public void emitEmpty(boolean emitEmpty) {
+    this.emitEmpty = emitEmpty;
+  }
+
+  private static WindowRow find(List<WindowRow> windows, long seq) {
+    for (WindowRow w : windows) {
+      if (w.seq == seq) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private static long committed(List<WindowRow> windows, long cursor) {
+    long min = cursor;
+    for (WindowRow w : windows) {
+      if (!w.finished()) {
+        min = Math.min(min, w.first);
+      }
+    }
+    return min;
+  }
+
+  /** Work done in a commit's transaction: a transactional sink's output, dead letters. */
+  @FunctionalInterface
+  public interface CommitWork {
+    void apply(GroupTx tx) throws Exception;
+  }
+
+  /**
+   * Finishes a window, with {@code work} in the same transaction, if {@code claim} still holds it;
+   * returns false (and changes nothing) if its lease was lost. Exceptions of the work roll back.
+   */
+  public boolean commit(Claim claim, CommitWork work, boolean dead) {
+    return tables.write(
+        tx -> {
+          StreamRow s = tx.stream(stream);
+          check(s);
+          GroupRow g = tx.group(s.id(), group);
+          List<WindowRow> windows = tx.windows(s.id(), group);
+          WindowRow w = find(windows, claim.seq());
+          if (!holds(w, claim)) {
+            return false;
+          }
+          work.apply(tx);
+          w.state = dead ? Rows.DEAD : Rows.DONE;
+          w.owner = null;
+          tx.putWindow(w);
+          if (dead) {
+            g.dead++;
+          } else {
+            g.done++;
+          }
+          g.lastRead = tx.now();
+          // Forget the finished windows at the bottom; finished ones above an unfinished one stay
+          // so they never run again.
+          for (WindowRow x : windows) {
+            if (!x.finished()) {
+              break;
+            }
+            tx.deleteWindow(s.id(), group, x.seq);
+          }
+          g.committed = committed(windows, g.cursor);
+          tx.putGroup(g);
+          return true;
+        });
+  }
+
+  private static boolean holds(WindowRow w, Claim claim) {
+    return w != null && w.state == Rows.CLAIMED && w.token == claim.token();
+  }
+
+  /** Counts a failed attempt; returns false if the claim no longer holds the window. */
+  public boolean failed(Claim claim) {
+    return tables.write(
+        tx -> {
+          StreamRow s = tx.stream(stream);
+          check(s);
+          GroupRow g = tx.group(s.id(), group);
+          WindowRow w = find(tx.windows(s.id(), group), claim.seq());
+          if (!holds(w, claim)) {
+            return false;
+          }
+          g.failed++;
+          tx.putGroup(g);
+          return true;
+        });
+  }
+
+  /** Claims the window again for the next attempt by the same worker; null if lost. */
+  public Claim again(Claim claim) {
+    return tables.write(
+        tx -> {
+          StreamRow s = tx.stream(stream);
+          check(s);
+          GroupRow g = tx.group(s.id(), group);
+          WindowRow w = find(tx.windows(s.id(), group), claim.seq());
+          if (!holds(w, claim)) {
+            return null;
+          }
+          w.token = g.nextToken++;
+          w.attempt++;
+          w.heartbeat = 0;
+          tx.putWindow(w);
+          tx.putGroup(g);
+          return new Claim(
+              w.seq, w.first, w.last, w.start, w.end, w.token, w.attempt, claim.owner(), false);
+        });
+  }
+
+  /** Gives a window back, to be claimed again from {@code notBefore} (store-clock millis) on. */
+  public void release(Claim claim, long notBefore) {
+    tables.write(
+        tx -> {
+          StreamRow s = tx.stream(stream);
+          if (s == null || !s.incarnation().equals(incarnation)) {
+            return null;
+          }
+          WindowRow w = find(tx.windows(s.id(), group), claim.seq());
+          if (holds(w, claim)) {
+            w.state = Rows.OPEN;
+            w.owner = null;
+            w.notBefore = notBefore;
+            tx.putWindow(w);
+          }
+          return null;
+        });
+  }
+
+  /** Gives back every window this job still claims. */
+  public int releaseAll() {
+    return tables.write(
+        tx -> {
+          StreamRow s = tx.stream(stream);
+          if (s == null || !s.incarnation().equals(incarnation)) {
+            return 0;
+          }
+          int n = 0;
+          for (WindowRow w : tx.windows(s.id(), group)) {
+            if (w.state == Rows.CLAIMED && w.owner != null && w.owner.startsWith(jobOwner + "/")) {
+              w.state = Rows.OPEN;
+              w.owner = null;
+              w.notBefore = 0;
+              tx.putWindow(w);
+              n++;
+            }
+          }
+          return n;
+        });
+  }
+
+  /** Renews the leases of this job's claims and marks the group as read. */
+  public void heartbeat() {
+    tables.write(
+        tx -> {
+          StreamRow s = tx.stream(stream);
+          check(s);
+          tx.heartbeat(jobOwner + "/");
+          GroupRow g = tx.group(s.id(), group);
+          if (g != null) {
+            g.lastRead = tx.now();
+            tx.putGroup(g);
+          }
+          return null;
+        });
+  }
+
+  /** A window's id: group, partition and sequence. */
+  public String id(long seq) {
+    return group + "/0/" + seq;
+  }
+
+  /** The id of the stream incarnation this job reads. */
+  public long streamId() {
+    return streamId;
+  }
+}

@@ -1,0 +1,113 @@
+package dev.sluice.internal.consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.Record;
+import dev.sluice.spi.Entry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * The records of {@code <stream>.dlq}: one JSON object per dead record, carrying where it came
+ * from, why it failed and the record itself, so {@code sluice dlq replay} can send it back.
+ */
+public final class DeadLetters {
+  /** The suffix of dead-letter streams. */
+  public static final String SUFFIX = ".dlq";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_TRACE = 4_000;
+
+  private DeadLetters() {}
+
+  /** The dead-letter stream of a stream. */
+  public static String streamOf(String stream) {
+    return stream + SUFFIX;
+  }
+
+  /** A dead letter for one record. */
+  static Entry entry(
+      String group,
+      String windowId,
+      long firstOffset,
+      long lastOffset,
+      int attempts,
+      Record<byte[]> record,
+      Throwable error,
+      Instant now) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("stream", record.stream());
+    n.put("partition", record.partition());
+    n.put("group", group);
+    n.put("window", windowId);
+    n.put("offset", record.offset());
+    n.put("firstOffset", firstOffset);
+    n.put("lastOffset", lastOffset);
+    n.put("attempts", attempts);
+    n.put("error", error.getClass().getName());
+    n.put("message", String.valueOf(error.getMessage()));
+    n.put("stackTrace", trace(error));
+    n.put("timestamp", record.timestamp().toString());
+    n.put("deadAt", now.toString());
+    if (record.key() != null) {
+      n.put("key", record.key());
+    }
+    JsonNode value = asJson(record.value());
+    if (value != null) {
+      n.set("value", value);
+    } else {
+      n.put("valueBase64", Base64.getEncoder().encodeToString(record.value()));
+    }
+    try {
+      return new Entry(record.key(), JSON.writeValueAsBytes(n));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot encode a dead letter: " + e, e);
+    }
+  }
+
+  private static JsonNode asJson(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static String trace(Throwable e) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(w));
+    String s = w.toString();
+    return s.length() <= MAX_TRACE ? s : s.substring(0, MAX_TRACE) + "…";
+  }
+
+  /** A dead letter's original record, for replay. */
+  public record Original(String stream, String key, byte[] value) {}
+
+  /** Reads the original record out of a dead letter's bytes. */
+  public static Original original(byte[] deadLetter) {
+    try {
+      JsonNode n = JSON.readTree(deadLetter);
+      String stream = n.path("stream").asText(null);
+      String key = n.hasNonNull("key") ? n.get("key").asText() : null;
+      byte[] value;
+      if (n.has("value")) {
+        value = JSON.writeValueAsBytes(n.get("value"));
+      } else if (n.has("valueBase64")) {
+        value = Base64.getDecoder().decode(n.get("valueBase64").asText());
+      } else {
+        throw new IllegalArgumentException("a dead letter without value or valueBase64");
+      }
+      if (stream == null) {
+        throw new IllegalArgumentException("a dead letter without its stream");
+      }
+      return new Original(stream, key, value);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalArgumentException(
+          "not a dead letter: " + new String(deadLetter, StandardCharsets.UTF_8), e);
+    }
+  }
+}

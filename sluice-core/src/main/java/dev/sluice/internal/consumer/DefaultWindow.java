@@ -1,0 +1,60 @@
+package dev.sluice.internal.consumer;
+
+import dev.sluice.Record;
+import dev.sluice.Window;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** A window as handed to a handler. */
+record DefaultWindow<T>(
+    String id,
+    String stream,
+    String group,
+    List<Record<T>> records,
+    long firstOffset,
+    long lastOffset,
+    Instant start,
+    Instant end,
+    int attempt)
+    implements Window<T> {
+
+  DefaultWindow {
+    records = Collections.unmodifiableList(records);
+  }
+
+  @Override
+  public int partition() {
+    return 0;
+  }
+
+  @Override
+  public List<T> data() {
+    List<T> values = new ArrayList<>(records.size());
+    for (Record<T> r : records) {
+      values.add(r.value());
+    }
+    return Collections.unmodifiableList(values);
+  }
+
+  @Override
+  public int size() {
+    return records.size();
+  }
+
+  @Override
+  public String toString() {
+    return "Window["
+        + id
+        + ", offsets "
+        + firstOffset
+        + ".."
+        + lastOffset
+        + ", "
+        + size()
+        + " records, attempt "
+        + attempt
+        + "]";
+  }
+}
