@@ -46,6 +46,13 @@ public interface Store extends AutoCloseable {
   /** A consumer of the stream with this name, with values read by a codec. */
   <T> Streaming<T> streaming(String name, Codec<T> codec);
 
+  /**
+   * The dead-letter stream {@code <name>.dlq} of a stream: one JSON object per record a consumer
+   * gave up on (see {@link Streaming#deadLetter}). Read it, or replay it with {@code sluice dlq
+   * replay}; its name is reserved, so {@link #stream} refuses it.
+   */
+  EventStream<Map<String, Object>> deadLetters(String name);
+
   /** The names of all streams, sorted. */
   List<String> streams();
 

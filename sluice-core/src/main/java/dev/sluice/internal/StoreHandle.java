@@ -65,6 +65,13 @@ final class StoreHandle implements Store {
   }
 
   @Override
+  public EventStream<Map<String, Object>> deadLetters(String name) {
+    Names.checkStream(name);
+    backend();
+    return new DefaultEventStream<>(this, name + Names.DEAD_LETTER_SUFFIX, Codecs.json());
+  }
+
+  @Override
   public List<String> streams() {
     return backend().streams();
   }

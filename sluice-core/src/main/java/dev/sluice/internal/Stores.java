@@ -46,6 +46,14 @@ public final class Stores {
   }
 
   /** Releases one handle's share; closes the backend with the last one. */
+  /** The backend behind a store handle of this registry (for tests and tools). */
+  public static dev.sluice.spi.StoreBackend backendOf(Store store) {
+    if (!(store instanceof StoreHandle h)) {
+      throw new IllegalArgumentException("not a store of this registry: " + store);
+    }
+    return h.backend();
+  }
+
   static void release(SharedStore shared) {
     boolean last;
     synchronized (OPEN) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,14 @@ public final class Coordinator {
   private final String jobOwner;
   private final long leaseNanos;
   private final boolean manualClock;
-  private final Map<Long, Seen> observed = new HashMap<>();
+
+  /**
+   * What this process saw of other workers' claims, per store, stream incarnation and group, and
+   * when: shared by every job of the process, so a lease is judged from the first sighting.
+   */
+  private static final Map<String, Map<Long, Seen>> OBSERVED = new ConcurrentHashMap<>();
+
+  private Map<Long, Seen> observed = new HashMap<>();
   private long streamId = -1;
   private String incarnation;
 
@@ -119,6 +127,9 @@ public final class Coordinator {
           }
           streamId = s.id();
           incarnation = s.incarnation();
+          observed =
+              OBSERVED.computeIfAbsent(
+                  tables.url() + " " + s.id() + " " + group, k -> new ConcurrentHashMap<>());
           GroupRow g = tx.group(s.id(), group);
           long now = tx.now();
           if (g == null) {

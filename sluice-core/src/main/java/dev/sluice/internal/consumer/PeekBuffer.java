@@ -1,5 +1,6 @@
 package dev.sluice.internal.consumer;
 
+import dev.sluice.CodecException;
 import dev.sluice.Record;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.StoreBackend;
@@ -96,8 +97,21 @@ final class PeekBuffer<T> {
           new Record<>(r.stream(), r.partition(), r.offset(), r.timestamp(), r.key(), value),
           null);
     } catch (Exception e) {
+      CodecException failure =
+          new CodecException(
+              "cannot decode the record at offset "
+                  + r.offset()
+                  + " of stream \""
+                  + stream
+                  + "\" with "
+                  + codec.describe()
+                  + ": "
+                  + e.getMessage(),
+              e);
       return new Loaded<>(
-          r, new Record<>(r.stream(), r.partition(), r.offset(), r.timestamp(), r.key(), null), e);
+          r,
+          new Record<>(r.stream(), r.partition(), r.offset(), r.timestamp(), r.key(), null),
+          failure);
     }
   }
 }
