@@ -507,6 +507,57 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void oneWorkerHandlesOneWindowAtATimeInOrder() throws Exception {
+    var s = store.stream("t");
+    for (int i = 0; i < 40; i++) {
+      s.append(n(i));
+    }
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    AtomicInteger concurrent = new AtomicInteger();
+    AtomicInteger maxConcurrent = new AtomicInteger();
+    try (StreamingJob job =
+        store
+            .streaming("t")
+            .size(4)
+            .start(
+                w -> {
+                  maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+                  Thread.sleep(2);
+                  w.data().forEach(v -> order.add(nOf(v)));
+                  concurrent.decrementAndGet();
+                })) {
+      await(() -> order.size() == 40);
+    }
+    assertThat(maxConcurrent.get()).isEqualTo(1);
+    assertThat(order).isSorted().hasSize(40);
+  }
+
+  @Test
+  void closingTheStoreStopsItsConsumersAfterTheirWindow() throws Exception {
+    Store second = Sluice.open(url(), StoreOptions.defaults().clock(clock));
+    second.stream("t").append(n(0));
+    CountDownLatch inHandler = new CountDownLatch(1);
+    AtomicInteger finished = new AtomicInteger();
+    StreamingJob job =
+        second
+            .streaming("t")
+            .start(
+                w -> {
+                  inHandler.countDown();
+                  Thread.sleep(50);
+                  finished.incrementAndGet();
+                });
+    assertThat(inHandler.await(30, TimeUnit.SECONDS)).isTrue();
+    store.close();
+    second.close(); // the last handle: stops the job, which finishes its window first
+    assertThat(job.isRunning()).isFalse();
+    assertThat(finished.get()).isEqualTo(1);
+    assertThat(job.metrics().windowsDone()).isEqualTo(1);
+    assertThat(job.failure()).isEmpty();
+    store = Sluice.open(url(), StoreOptions.defaults().clock(clock));
+  }
+
+  @Test
   void clearingTheStreamStopsItsConsumersLoudly() throws Exception {
     var s = store.stream("t");
     try (StreamingJob job = store.streaming("t").start(w -> {})) {

@@ -249,6 +249,7 @@ final class DefaultStreaming<T> implements Streaming<T> {
   private StreamingJob startJob(JobConfig<T> cfg) {
     Job<T> job = prepared(cfg);
     job.start(stream);
+    store.shared().register(job);
     return job;
   }
 

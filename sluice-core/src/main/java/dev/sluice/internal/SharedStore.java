@@ -2,9 +2,16 @@ package dev.sluice.internal;
 
 import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
+import dev.sluice.StreamingJob;
 import dev.sluice.internal.consumer.GroupTables;
 import dev.sluice.internal.consumer.Maintenance;
 import dev.sluice.spi.StoreBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +24,8 @@ final class SharedStore {
   private final Semaphore pendingAppends;
   private int handles;
   private Thread maintenance;
+  private final Set<StreamingJob> jobs =
+      Collections.newSetFromMap(new WeakHashMap<StreamingJob, Boolean>());
   private static final Logger LOG = LoggerFactory.getLogger(SharedStore.class);
 
   SharedStore(String url, StoreBackend backend, StoreOptions options) {
@@ -68,6 +77,33 @@ final class SharedStore {
             "sluice-maintenance");
     maintenance.setDaemon(true);
     maintenance.start();
+  }
+
+  /** Remembers a running consumer, to stop it before the store closes. */
+  void register(StreamingJob job) {
+    synchronized (jobs) {
+      jobs.add(job);
+    }
+  }
+
+  /** Stops every consumer still running on this store and waits a while for them. */
+  void stopJobs() {
+    List<StreamingJob> running;
+    synchronized (jobs) {
+      running = new ArrayList<>(jobs);
+      jobs.clear();
+    }
+    running.forEach(StreamingJob::stop);
+    for (StreamingJob job : running) {
+      try {
+        if (!job.awaitTermination(Duration.ofSeconds(10))) {
+          LOG.warn("{} did not stop within 10 s of its store closing", job);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Called with the registry's lock held. */

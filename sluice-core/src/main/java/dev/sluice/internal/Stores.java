@@ -45,7 +45,6 @@ public final class Stores {
     }
   }
 
-  /** Releases one handle's share; closes the backend with the last one. */
   /** The backend behind a store handle of this registry (for tests and tools). */
   public static dev.sluice.spi.StoreBackend backendOf(Store store) {
     if (!(store instanceof StoreHandle h)) {
@@ -54,6 +53,7 @@ public final class Stores {
     return h.backend();
   }
 
+  /** Releases one handle's share; stops its consumers and closes the backend with the last one. */
   static void release(SharedStore shared) {
     boolean last;
     synchronized (OPEN) {
@@ -63,6 +63,7 @@ public final class Stores {
       }
     }
     if (last) {
+      shared.stopJobs();
       shared.backend().close();
     }
   }
