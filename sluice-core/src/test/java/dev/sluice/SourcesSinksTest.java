@@ -25,6 +25,8 @@ class SourcesSinksTest {
 
   record Reading(String sensor, double value) {}
 
+  record Summary(int size, long first) {}
+
   private Path lines(String name, String... lines) throws Exception {
     return Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
   }
@@ -126,7 +128,7 @@ class SourcesSinksTest {
           store
               .streaming("in")
               .size(3)
-              .process(w -> Map.of("size", w.size(), "first", w.firstOffset()))
+              .process(w -> new Summary(w.size(), w.firstOffset()))
               .sink(counted)
               .start()) {
         assertThat(written.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();

@@ -51,7 +51,9 @@ final class TailCommand implements Callable<Integer> {
       names = "--from",
       paramLabel = "OFFSET",
       defaultValue = "0",
-      description = "First offset to print, without --group (default: the first held).")
+      description =
+          "First offset to print (default: the first held); with --group, where a new group"
+              + " starts (an existing one resumes where it is).")
   long from;
 
   @Option(names = "--follow", description = "Keep waiting for new records until interrupted.")
@@ -129,6 +131,9 @@ final class TailCommand implements Callable<Integer> {
   private int consume(Store s) throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     Streaming<JsonNode> consumer = s.streaming(stream, Codecs.json(JsonNode.class)).group(group);
+    if (from > 0) {
+      consumer.startFrom(from);
+    }
     if (every != null) {
       consumer.every(every);
     } else if (size != null) {
