@@ -1,7 +1,10 @@
 package dev.sluice;
 
+import dev.sluice.internal.NdjsonSink;
 import dev.sluice.internal.StoreSinks;
+import dev.sluice.spi.Sink;
 import dev.sluice.spi.TransactionalSink;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
@@ -10,11 +13,14 @@ import java.sql.SQLException;
  *
  * <ul>
  *   <li>{@link #stream}: appends results to another stream of the same store;
- *   <li>{@link #table}: inserts results as rows of a table in the embedded store's database.
+ *   <li>{@link #table}: inserts results as rows of a table in the embedded store's database;
+ *   <li>{@link #ndjson}: appends results as JSON lines to a file;
+ *   <li>{@link #stdout}: prints results as JSON lines.
  * </ul>
  *
- * <p>Both are {@link TransactionalSink}s: with {@code delivery(EXACTLY_ONCE)} their output and the
- * window's commit are one transaction.
+ * <p>The first two are {@link TransactionalSink}s: with {@code delivery(EXACTLY_ONCE)} their output
+ * and the window's commit are one transaction. The others are at-least-once: a window whose commit
+ * is lost after its output was written is written again when it is retried.
  */
 public final class Sinks {
   private Sinks() {}
@@ -48,5 +54,22 @@ public final class Sinks {
   public static <R> TransactionalSink<R> table(
       Store store, String createSql, String insertSql, RowBinder<? super R> binder) {
     return StoreSinks.table(store, createSql, insertSql, binder);
+  }
+
+  /**
+   * Appends each result as one line of JSON to {@code file}, created if absent. Each {@code write}
+   * and {@code writeAll} returns only after its lines are forced to the disk ({@code
+   * FileChannel.force}), so a committed window's output survives a crash. Thread-safe; closing the
+   * sink closes the file.
+   *
+   * @throws SluiceException if the file cannot be opened for appending
+   */
+  public static Sink<Object> ndjson(Path file) {
+    return NdjsonSink.file(java.util.Objects.requireNonNull(file, "file"));
+  }
+
+  /** Prints each result as one line of JSON to {@code System.out}, flushed. Thread-safe. */
+  public static Sink<Object> stdout() {
+    return NdjsonSink.stdout();
   }
 }

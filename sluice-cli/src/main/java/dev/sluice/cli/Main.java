@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
       AppendCommand.class,
       StreamsCommand.class,
       InfoCommand.class,
+      TailCommand.class,
+      DropCommand.class,
+      DlqCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

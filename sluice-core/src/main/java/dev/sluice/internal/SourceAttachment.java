@@ -42,15 +42,18 @@ final class SourceAttachment<T> implements EventStream.Attachment {
             if (failed != null) {
               throw new IllegalStateException("an append of this source failed", failed);
             }
-            CompletableFuture<Long> f = stream.appendAsync(value);
-            f.whenComplete(
-                (o, e) -> {
-                  if (e != null) {
-                    failure.compareAndSet(null, e);
-                  } else {
-                    appended.incrementAndGet();
-                  }
-                });
+            // join the counted stage, not the append, so appended() is exact once the source ends
+            CompletableFuture<Long> f =
+                stream
+                    .appendAsync(value)
+                    .whenComplete(
+                        (o, e) -> {
+                          if (e != null) {
+                            failure.compareAndSet(null, e);
+                          } else {
+                            appended.incrementAndGet();
+                          }
+                        });
             last.set(f);
           });
     } catch (InterruptedException e) {
