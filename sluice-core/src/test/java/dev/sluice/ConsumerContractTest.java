@@ -558,6 +558,26 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void aJobFeedsItsStreamFromASourceWhileItRuns() throws Exception {
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    dev.sluice.spi.Source<Map<String, Object>> numbers =
+        emitter -> {
+          for (int i = 0; i < 5; i++) {
+            emitter.emit(n(i));
+          }
+        };
+    try (StreamingJob job =
+        store
+            .streaming("fed")
+            .size(5)
+            .source(numbers)
+            .start(w -> w.data().forEach(v -> seen.add(nOf(v))))) {
+      await(() -> seen.size() == 5);
+    }
+    assertThat(seen).containsExactly(0, 1, 2, 3, 4);
+  }
+
+  @Test
   void clearingTheStreamStopsItsConsumersLoudly() throws Exception {
     var s = store.stream("t");
     try (StreamingJob job = store.streaming("t").start(w -> {})) {
