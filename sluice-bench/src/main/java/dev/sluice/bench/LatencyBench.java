@@ -42,7 +42,12 @@ import java.util.stream.Stream;
  * [local|remote|both]}.
  */
 public final class LatencyBench {
-  private static final long PERIOD_NANOS = 1_000_000;
+  /** The pacing: one record per period (1 ms: 1,000 records/s); a property for experiments. */
+  private static final long PERIOD_NANOS = Long.getLong("sluice.bench.periodMicros", 1_000) * 1_000;
+
+  /** Workers of the in-process consumer (1); a property for experiments. */
+  private static final int WORKERS = Integer.getInteger("sluice.bench.workers", 1);
+
   private static final String PAD = "user-0123 EUR 2026-11-22T04:00:00.000Z abcdefghij";
 
   private LatencyBench() {}
@@ -100,7 +105,12 @@ public final class LatencyBench {
   private static void local(Path dir, int samples, int runs, int warmup) throws Exception {
     System.out.println();
     System.out.println(
-        "== in one process: append -> handler, producer thread paced at 1,000 records/s ==");
+        String.format(
+            Locale.ROOT,
+            "== in one process: append -> handler, producer thread paced at %,d records/s,"
+                + " %d worker(s) ==",
+            1_000_000_000L / PERIOD_NANOS,
+            WORKERS));
     System.out.println("load before: " + Measure.load());
     List<long[]> all = new ArrayList<>();
     List<long[]> appendTimes = new ArrayList<>();
@@ -141,6 +151,7 @@ public final class LatencyBench {
             .streaming(name)
             .group("g")
             .size(1)
+            .workers(WORKERS)
             .start(
                 window -> {
                   long now = System.nanoTime();
