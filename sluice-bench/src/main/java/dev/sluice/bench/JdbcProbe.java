@@ -69,7 +69,11 @@ public final class JdbcProbe {
         m.put("bare write tx (BEGIN IMMEDIATE, 1 UPDATE, COMMIT)", bare(keysOn, n));
         m.put("window as now: read + claim tx + commit tx, generated keys on", now(keysOn, n, seq));
         m.put("window as now, generated keys off", now(keysOff, n, seq));
-        m.put("window merged: read + 1 write tx, generated keys off", merged(keysOff, n, seq));
+        m.put(
+            "window merged: read + 1 write tx, generated keys off", merged(keysOff, n, seq, true));
+        m.put(
+            "window merged, no separate snapshot: 1 write tx, generated keys off",
+            merged(keysOff, n, seq, false));
         System.out.println("round " + r + " (µs per window) " + m + " load " + Measure.load());
         if (r > 0) {
           m.forEach((k, v) -> res.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
@@ -234,14 +238,16 @@ public final class JdbcProbe {
    * One read snapshot and one write transaction per window: the commit of window k and the claim of
    * window k+1 in the same transaction (the window row written once, finished, group once).
    */
-  private static double merged(Connection c, int n, long[] seq) throws Exception {
+  private static double merged(Connection c, int n, long[] seq, boolean snapshot) throws Exception {
     try (Sql q = new Sql(c)) {
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
         long s = seq[0]++;
-        q.st.execute("BEGIN");
-        q.readAll();
-        q.st.execute("COMMIT");
+        if (snapshot) {
+          q.st.execute("BEGIN");
+          q.readAll();
+          q.st.execute("COMMIT");
+        }
         q.st.execute("BEGIN IMMEDIATE");
         q.readAll();
         q.delWindow(s - 1);
