@@ -144,7 +144,16 @@ public final class AppendBench {
   }
 
   private double rawBatch(Connection raw, int records) throws Exception {
-    long streamId = 1_000_000 + streamCounter++;
+    return rawBatch(raw, 1_000_000 + streamCounter++, encoded, records);
+  }
+
+  /**
+   * The baseline: raw sqlite-jdbc {@code executeBatch} of 1,000 rows per {@code BEGIN IMMEDIATE …
+   * COMMIT} into the store's own {@code records} table, cycling through {@code encoded}. Returns
+   * records per second.
+   */
+  static double rawBatch(Connection raw, long streamId, List<byte[]> encoded, int records)
+      throws Exception {
     long start = System.nanoTime();
     try (PreparedStatement ps =
             raw.prepareStatement(
@@ -158,7 +167,7 @@ public final class AppendBench {
           ps.setLong(2, done);
           ps.setLong(3, ts);
           ps.setString(4, null);
-          ps.setBytes(5, encoded.get(done % DISTINCT_PAYLOADS));
+          ps.setBytes(5, encoded.get(done % encoded.size()));
           ps.addBatch();
         }
         ps.executeBatch();

@@ -16,6 +16,8 @@ public final class BenchMain {
     BENCHMARKS.put("append", "dev.sluice.bench.AppendBench");
     BENCHMARKS.put("pipeline", "dev.sluice.bench.PipelineBench");
     BENCHMARKS.put("dataflow", "dev.sluice.bench.DataflowBench");
+    BENCHMARKS.put("consumer", "dev.sluice.bench.ConsumerBench");
+    BENCHMARKS.put("latency", "dev.sluice.bench.LatencyBench");
   }
 
   private BenchMain() {}

@@ -47,6 +47,26 @@ public final class Measure {
     return String.join(", ", found);
   }
 
+  /** The load averages (1, 5, 15 min) from {@code /proc/loadavg}, or "unknown". */
+  public static String load() {
+    try {
+      String[] f =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  /** The value at quantile {@code q} (0..1) of sorted values, nearest rank. */
+  public static long percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
   /** Formats a rate as records per second with thousands separators. */
   public static String rate(double perSecond) {
     return String.format(Locale.ROOT, "%,.0f", perSecond);
