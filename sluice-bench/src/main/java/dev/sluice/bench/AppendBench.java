@@ -112,7 +112,8 @@ public final class AppendBench {
     try (Store store = Sluice.open(url, StoreOptions.defaults().sync(sync));
         Connection raw =
             DriverManager.getConnection(
-                "jdbc:sqlite:" + dir.resolve("store").resolve("sluice.db"))) {
+                "jdbc:sqlite:" + dir.resolve("store").resolve("sluice.db"),
+                Measure.sqliteProperties())) {
       try (Statement st = raw.createStatement()) {
         st.execute("PRAGMA synchronous = " + sync.name());
         st.execute("PRAGMA busy_timeout = 10000");

@@ -107,7 +107,8 @@ public final class ConsumerBench {
     try (Store store = Sluice.open(url, StoreOptions.defaults().sync(SyncMode.NORMAL));
         Connection raw =
             DriverManager.getConnection(
-                "jdbc:sqlite:" + dir.resolve("store").resolve("sluice.db"))) {
+                "jdbc:sqlite:" + dir.resolve("store").resolve("sluice.db"),
+                Measure.sqliteProperties())) {
       try (Statement st = raw.createStatement()) {
         st.execute("PRAGMA synchronous = NORMAL");
         st.execute("PRAGMA busy_timeout = 10000");

@@ -71,4 +71,14 @@ public final class Measure {
   public static String rate(double perSecond) {
     return String.format(Locale.ROOT, "%,.0f", perSecond);
   }
+
+  /**
+   * The connection properties the embedded store uses, for baselines: generated keys off, as the
+   * store sets them.
+   */
+  static java.util.Properties sqliteProperties() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("jdbc.get_generated_keys", "false");
+    return p;
+  }
 }

@@ -188,31 +188,94 @@ public final class Coordinator {
   }
 
   /**
+   * A window its worker finished whose commit rides on the worker's next claim transaction, so a
+   * busy worker pays one write transaction per window instead of two.
+   */
+  public static final class Finished {
+    final Claim claim;
+    boolean done;
+    boolean committed;
+
+    public Finished(Claim claim) {
+      this.claim = claim;
+    }
+
+    /** Whether the commit was attempted. */
+    public boolean done() {
+      return done;
+    }
+
+    /** Whether it committed (false: the lease was lost). */
+    public boolean committed() {
+      return committed;
+    }
+
+    public Claim claim() {
+      return claim;
+    }
+  }
+
+  /**
    * Claims the next window for {@code owner}: first a window that needs taking over, then, if
    * {@code decide} finds one ready in the snapshot, a new one. Returns null if none is ready.
    */
   public Claim claim(String owner, Function<Snapshot, Optional<WindowBounds>> decide) {
-    for (int conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
-      Snapshot snap = snapshot();
-      WindowRow takeable = firstTakeable(snap);
-      if (takeable != null) {
-        Claim c = tables.write(tx -> takeOver(tx, takeable, owner));
-        if (c != null) {
+    return claim(owner, decide, null);
+  }
+
+  /**
+   * As {@link #claim(String, Function)}, committing {@code finished} (if not null) in the same
+   * transaction; it is committed, or found lost, by the time this returns.
+   */
+  public Claim claim(
+      String owner, Function<Snapshot, Optional<WindowBounds>> decide, Finished finished) {
+    try {
+      for (int conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
+        Snapshot snap = snapshot();
+        WindowRow takeable = firstTakeable(snap);
+        if (takeable != null) {
+          Claim c =
+              tables.write(
+                  tx -> {
+                    flush(tx, finished);
+                    return takeOver(tx, takeable, owner);
+                  });
+          if (c != null) {
+            return c;
+          }
+          continue;
+        }
+        Optional<WindowBounds> bounds = decide.apply(snap);
+        if (bounds.isEmpty()) {
+          return null;
+        }
+        Object result =
+            tables.write(
+                tx -> {
+                  flush(tx, finished);
+                  return claimNew(tx, snap.group().cursor, bounds.get(), owner, snap);
+                });
+        if (result instanceof Claim c) {
           return c;
         }
-        continue;
       }
-      Optional<WindowBounds> bounds = decide.apply(snap);
-      if (bounds.isEmpty()) {
-        return null;
-      }
-      Object result =
-          tables.write(tx -> claimNew(tx, snap.group().cursor, bounds.get(), owner, snap));
-      if (result instanceof Claim c) {
-        return c;
+      return null; // busy with other claimers; the caller comes back
+    } finally {
+      if (finished != null && !finished.done) {
+        tables.write(
+            tx -> {
+              flush(tx, finished);
+              return null;
+            });
       }
     }
-    return null; // busy with other claimers; the caller comes back
+  }
+
+  private void flush(GroupTx tx, Finished finished) throws Exception {
+    if (finished != null && !finished.done) {
+      finished.committed = commitIn(tx, finished.claim, null, false);
+      finished.done = true;
+    }
   }
 
   private WindowRow firstTakeable(Snapshot snap) {
@@ -379,38 +442,42 @@ public final class Coordinator {
    * returns false (and changes nothing) if its lease was lost. Exceptions of the work roll back.
    */
   public boolean commit(Claim claim, CommitWork work, boolean dead) {
-    return tables.write(
-        tx -> {
-          StreamRow s = tx.stream(stream);
-          check(s);
-          GroupRow g = tx.group(s.id(), group);
-          List<WindowRow> windows = tx.windows(s.id(), group);
-          WindowRow w = find(windows, claim.seq());
-          if (!holds(w, claim)) {
-            return false;
-          }
-          work.apply(tx);
-          w.state = dead ? Rows.DEAD : Rows.DONE;
-          w.owner = null;
-          tx.putWindow(w);
-          if (dead) {
-            g.dead++;
-          } else {
-            g.done++;
-          }
-          g.lastRead = tx.now();
-          // Forget the finished windows at the bottom; finished ones above an unfinished one stay
-          // so they never run again.
-          for (WindowRow x : windows) {
-            if (!x.finished()) {
-              break;
-            }
-            tx.deleteWindow(s.id(), group, x.seq);
-          }
-          g.committed = committed(windows, g.cursor);
-          tx.putGroup(g);
-          return true;
-        });
+    return tables.write(tx -> commitIn(tx, claim, work, dead));
+  }
+
+  private boolean commitIn(GroupTx tx, Claim claim, CommitWork work, boolean dead)
+      throws Exception {
+    StreamRow s = tx.stream(stream);
+    check(s);
+    GroupRow g = tx.group(s.id(), group);
+    List<WindowRow> windows = tx.windows(s.id(), group);
+    WindowRow w = find(windows, claim.seq());
+    if (!holds(w, claim)) {
+      return false;
+    }
+    if (work != null) {
+      work.apply(tx);
+    }
+    w.state = dead ? Rows.DEAD : Rows.DONE;
+    w.owner = null;
+    tx.putWindow(w);
+    if (dead) {
+      g.dead++;
+    } else {
+      g.done++;
+    }
+    g.lastRead = tx.now();
+    // Forget the finished windows at the bottom; finished ones above an unfinished one stay so
+    // they never run again.
+    for (WindowRow x : windows) {
+      if (!x.finished()) {
+        break;
+      }
+      tx.deleteWindow(s.id(), group, x.seq);
+    }
+    g.committed = committed(windows, g.cursor);
+    tx.putGroup(g);
+    return true;
   }
 
   private static boolean holds(WindowRow w, Claim claim) {

@@ -111,19 +111,26 @@ public final class Job<T> implements StreamingJob {
   /** Handles one ready window on this thread; returns whether there was one. */
   public boolean once() {
     try {
-      return step(0, true);
+      return step(0, true, null);
     } finally {
       coord.releaseAll();
     }
   }
 
+  /** A worker's finished window whose commit waits for the worker's next claim. */
+  private static final class Deferred {
+    Coordinator.Finished finished;
+    int records;
+  }
+
   private void workerLoop(int worker) {
+    Deferred deferred = new Deferred();
     try {
       while (!stopping) {
         long seen = cfg.tables().signals().version();
         boolean did;
         try {
-          did = step(worker, false);
+          did = step(worker, false, deferred);
         } catch (RuntimeException e) {
           fail(e);
           break;
@@ -137,6 +144,13 @@ public final class Job<T> implements StreamingJob {
     } catch (Throwable e) {
       fail(e);
     } finally {
+      if (deferred.finished != null) {
+        try {
+          settle(deferred, coord.commit(deferred.finished.claim(), null, false));
+        } catch (RuntimeException e) {
+          LOG.warn("committing the last window of a stopping worker failed; it will run again", e);
+        }
+      }
       if (running.decrementAndGet() == 0) {
         finish();
       }
@@ -195,12 +209,19 @@ public final class Job<T> implements StreamingJob {
 
   // ---- one window
 
-  private boolean step(int worker, boolean once) {
+  private boolean step(int worker, boolean once, Deferred deferred) {
     Claim c;
     List<Loaded<T>> loaded;
     claimLock.lock();
     try {
-      c = coord.claim(coord.owner(worker), this::decide);
+      Coordinator.Finished finished = deferred == null ? null : deferred.finished;
+      try {
+        c = coord.claim(coord.owner(worker), this::decide, finished);
+      } finally {
+        if (finished != null && finished.done()) {
+          settle(deferred, finished.committed());
+        }
+      }
       if (c == null) {
         return false;
       }
@@ -210,11 +231,23 @@ public final class Job<T> implements StreamingJob {
     }
     inFlight.incrementAndGet();
     try {
-      process(c, loaded, once);
+      process(c, loaded, once, deferred);
     } finally {
       inFlight.decrementAndGet();
     }
     return true;
+  }
+
+  /** Counts a deferred commit once it happened (or was found lost). */
+  private void settle(Deferred deferred, boolean committed) {
+    Claim c = deferred.finished.claim();
+    if (committed) {
+      count(deferred.records, 0, false);
+    } else {
+      lost(c);
+    }
+    deferred.finished = null;
+    inFlight.decrementAndGet();
   }
 
   @SuppressWarnings("unchecked")
@@ -281,7 +314,7 @@ public final class Job<T> implements StreamingJob {
         c.attempt());
   }
 
-  private void process(Claim c, List<Loaded<T>> loaded, boolean once) {
+  private void process(Claim c, List<Loaded<T>> loaded, boolean once, Deferred deferred) {
     String id = coord.id(c.seq());
     Map<Long, Record<byte[]>> raw = new HashMap<>();
     List<Record<T>> good = new ArrayList<>(loaded.size());
@@ -326,6 +359,13 @@ public final class Job<T> implements StreamingJob {
         run(window(c, arranged), results);
         boolean dead = !undecodable.isEmpty();
         List<Entry> dlq = deadEntries(c, undecodable);
+        if (deferred != null && !dead && results.isEmpty()) {
+          // The common case: commit with the next claim, in one transaction.
+          deferred.finished = new Coordinator.Finished(c);
+          deferred.records = arranged.size();
+          inFlight.incrementAndGet();
+          return;
+        }
         if (commit(c, results, dlq, dead)) {
           count(arranged.size(), dlq.size(), dead);
         }

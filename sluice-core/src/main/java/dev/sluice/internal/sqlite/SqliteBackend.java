@@ -130,7 +130,10 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   }
 
   static Connection connect(Path db) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+    java.util.Properties props = new java.util.Properties();
+    // Otherwise sqlite-jdbc runs "SELECT last_insert_rowid()" after every insert.
+    props.setProperty("jdbc.get_generated_keys", "false");
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db, props);
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout = 10000");
     }

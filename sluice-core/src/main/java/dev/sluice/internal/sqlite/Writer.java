@@ -49,6 +49,11 @@ final class Writer {
   private final PreparedStatement insertRecord;
   private final PreparedStatement selectStream;
   private final PreparedStatement updateStream;
+  private final Savepoints savepoints;
+
+  /** The statements around each transaction task, prepared once. */
+  private record Savepoints(
+      PreparedStatement begin, PreparedStatement release, PreparedStatement rollback) {}
 
   private final ReentrantLock mutex = new ReentrantLock();
   private final Condition asyncWork = mutex.newCondition();
@@ -75,6 +80,11 @@ final class Writer {
     this.updateStream =
         c.prepareStatement(
             "UPDATE streams SET next_offset = ?, ts_floor = ?, last_append = ? WHERE id = ?");
+    this.savepoints =
+        new Savepoints(
+            c.prepareStatement("SAVEPOINT work"),
+            c.prepareStatement("RELEASE work"),
+            c.prepareStatement("ROLLBACK TO work"));
     this.background = new Thread(this::runBackground, "sluice-sqlite-writer-" + name);
     background.setDaemon(true);
     background.start();
@@ -263,7 +273,7 @@ final class Writer {
             pendingInserts = false;
           }
           rows.clear(); // the work may change streams
-          ((TxTask<?>) task).run(c);
+          ((TxTask<?>) task).run(c, savepoints);
         }
       }
       if (pendingInserts) {
@@ -365,14 +375,13 @@ final class Writer {
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO streams(name, incarnation, created, retention) VALUES (?, ?, ?, ?)",
-            Statement.RETURN_GENERATED_KEYS)) {
+            "INSERT INTO streams(name, incarnation, created, retention) VALUES (?, ?, ?, ?)"
+                + " RETURNING id")) {
       ps.setString(1, stream);
       ps.setString(2, UUID.randomUUID().toString());
       ps.setLong(3, now);
       ps.setString(4, retention);
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
+      try (ResultSet keys = ps.executeQuery()) {
         keys.next();
         return keys.getLong(1);
       }
@@ -471,21 +480,15 @@ final class Writer {
       this.work = work;
     }
 
-    void run(Connection c) throws SQLException {
-      try (Statement s = c.createStatement()) {
-        s.execute("SAVEPOINT work");
-      }
+    void run(Connection c, Savepoints savepoints) throws SQLException {
+      savepoints.begin.execute();
       try {
         result = work.apply(c);
-        try (Statement s = c.createStatement()) {
-          s.execute("RELEASE work");
-        }
+        savepoints.release.execute();
       } catch (SQLException | RuntimeException e) {
         failure = e;
-        try (Statement s = c.createStatement()) {
-          s.execute("ROLLBACK TO work");
-          s.execute("RELEASE work");
-        }
+        savepoints.rollback.execute();
+        savepoints.release.execute();
       }
     }
 
