@@ -6,14 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts a main class of the test classpath in a JVM of its own. */
-final class ChildJvm {
+public final class ChildJvm {
   private ChildJvm() {}
 
-  static Process start(Class<?> main, Path log, String... args) throws IOException {
+  /** Starts {@code main} with {@code args}, its output and errors going to {@code log}. */
+  public static Process start(Class<?> main, Path log, String... args) throws IOException {
+    return start(main, log, List.of(), args);
+  }
+
+  /** As {@link #start(Class, Path, String...)}, with options for the child JVM. */
+  public static Process start(Class<?> main, Path log, List<String> jvmOptions, String... args)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>();
     command.add(java);
     command.add("-Xmx256m");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
