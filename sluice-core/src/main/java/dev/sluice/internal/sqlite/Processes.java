@@ -36,6 +36,8 @@ final class Processes implements AutoCloseable {
     this.dir = dir;
     this.self = UUID.randomUUID().toString();
     Path file = dir.resolve(self + ".lock");
+    // An interrupt would close the channel, and with it the lock that says this process lives.
+    boolean interrupted = Thread.interrupted();
     try {
       Files.createDirectories(dir);
       this.channel =
@@ -43,6 +45,10 @@ final class Processes implements AutoCloseable {
       this.held = channel.lock();
     } catch (IOException e) {
       throw new StoreException("cannot create the process lock " + file + ": " + e, e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -63,6 +63,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   private final Processes processes;
   private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
   private final Thread poller;
+  private final Thread checkpointer;
 
   private SqliteBackend(Path dir, StoreOptions options, WriteLock lock, Connection writerConnection)
       throws SQLException {
@@ -77,6 +78,10 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     this.poller = new Thread(this::pollDataVersion, "sluice-sqlite-poller-" + dir.getFileName());
     poller.setDaemon(true);
     poller.start();
+    this.checkpointer =
+        new Thread(this::checkpoint, "sluice-sqlite-checkpointer-" + dir.getFileName());
+    checkpointer.setDaemon(true);
+    checkpointer.start();
   }
 
   /** Opens (creating if needed) the store in a directory. */
@@ -116,9 +121,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
       throw translate(db, (SQLException) e);
     } finally {
       try {
-        if (held.isValid()) {
-          held.release();
-        }
+        lock.release(held);
       } catch (IOException e) {
         LOG.warn("cannot release the write lock of {}", dir, e);
       }
@@ -426,6 +429,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     }
     writer.close();
     poller.interrupt();
+    checkpointer.interrupt();
     Thread p;
     synchronized (purgeLock) {
       p = purger;
@@ -439,6 +443,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     }
     try {
       poller.join(5_000);
+      checkpointer.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -572,6 +577,44 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     } catch (SQLException e) {
       if (!closed.get()) {
         LOG.warn("the change poller of {} stopped; consumers fall back to polling", url, e);
+      }
+    } finally {
+      closeQuietly(c);
+    }
+  }
+
+  /**
+   * Checkpoints off the writers' path: a passive checkpoint (it never blocks writers or readers)
+   * every 20 ms while the database changes. Otherwise the commit that fills the WAL to 1,000 pages
+   * checkpoints inside the writer — copying pages and syncing the database file, milliseconds that
+   * every append and window commit queued behind it waits. SQLite's automatic checkpoint stays on
+   * as the bound when bulk writes outrun this thread.
+   */
+  private void checkpoint() {
+    Connection c = null;
+    try {
+      c = connect(dir.resolve(DB_FILE));
+      long seen = -1;
+      try (Statement s = c.createStatement()) {
+        while (!closed.get()) {
+          Thread.sleep(20);
+          long version;
+          try (ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            version = rs.getLong(1);
+          }
+          if (version != seen) {
+            seen = version;
+            s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      // closing
+    } catch (SQLException e) {
+      if (!closed.get()) {
+        LOG.warn(
+            "the checkpointer of {} stopped; the WAL may grow until the store reopens", url, e);
       }
     } finally {
       closeQuietly(c);

@@ -400,10 +400,10 @@ final class Writer {
     }
   }
 
-  private static void release(FileLock held) {
+  private void release(FileLock held) {
     if (held != null) {
       try {
-        held.release();
+        lock.release(held);
       } catch (java.io.IOException e) {
         LOG.warn("cannot release the store's write lock", e);
       }

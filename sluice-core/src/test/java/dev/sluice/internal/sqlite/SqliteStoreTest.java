@@ -304,6 +304,37 @@ class SqliteStoreTest {
   }
 
   @Test
+  void interruptedWritersNeitherFailNorBreakTheStore() throws Exception {
+    try (Store store = Sluice.open(url())) {
+      EventStream<Map<String, Object>> s = store.stream("t");
+      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread t =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 200; i++) {
+                  Thread.currentThread().interrupt(); // as a job's stop() or a user might
+                  try {
+                    s.append(Map.of("i", i));
+                  } catch (RuntimeException e) {
+                    failures.add(e);
+                  }
+                  assertThat(Thread.interrupted())
+                      .as("the interrupt is kept for the caller")
+                      .isTrue();
+                }
+              });
+      t.start();
+      for (int i = 0; i < 200; i++) {
+        t.interrupt(); // and while it is inside a write
+        s.append(Map.of("m", i));
+      }
+      t.join();
+      assertThat(failures).isEmpty();
+      assertThat(s.append(Map.of("after", true))).isEqualTo(400);
+    }
+  }
+
+  @Test
   void droppedRecordsArePurgedInTheBackground() throws Exception {
     try (Store store = Sluice.open(url())) {
       EventStream<Map<String, Object>> s = store.stream("big");
