@@ -548,39 +548,21 @@ final class SqliteBackend implements StoreBackend, GroupTables {
    * another connection (another process, mostly) committed.
    */
   private void pollDataVersion() {
-    Connection c = null;
-    try {
-      c = connect(dir.resolve(DB_FILE));
-      long seen = -1;
-      try (Statement s = c.createStatement()) {
-        while (!closed.get()) {
+    watchChanges(
+        "change poller",
+        () -> {
           signals.awaitWaiters(1_000);
           if (!signals.hasWaiters()) {
-            continue;
-          }
-          long version;
-          try (ResultSet rs = s.executeQuery("PRAGMA data_version")) {
-            rs.next();
-            version = rs.getLong(1);
-          }
-          if (version != seen) {
-            if (seen >= 0) {
-              signals.bump();
-            }
-            seen = version;
+            return false;
           }
           Thread.sleep(2);
-        }
-      }
-    } catch (InterruptedException e) {
-      // closing
-    } catch (SQLException e) {
-      if (!closed.get()) {
-        LOG.warn("the change poller of {} stopped; consumers fall back to polling", url, e);
-      }
-    } finally {
-      closeQuietly(c);
-    }
+          return true;
+        },
+        (statement, first) -> {
+          if (!first) {
+            signals.bump();
+          }
+        });
   }
 
   /**
@@ -591,21 +573,46 @@ final class SqliteBackend implements StoreBackend, GroupTables {
    * as the bound when bulk writes outrun this thread.
    */
   private void checkpoint() {
+    watchChanges(
+        "checkpointer",
+        () -> {
+          Thread.sleep(20);
+          return true;
+        },
+        (statement, first) -> statement.execute("PRAGMA wal_checkpoint(PASSIVE)"));
+  }
+
+  /** Waits until it is time to look at the database again; false to skip this turn. */
+  @FunctionalInterface
+  private interface Pause {
+    boolean next() throws InterruptedException;
+  }
+
+  /** What to do when {@code PRAGMA data_version} moved (or is first read). */
+  @FunctionalInterface
+  private interface OnChange {
+    void changed(Statement statement, boolean first) throws SQLException;
+  }
+
+  /** Runs a watcher thread's loop on a connection of its own until the store closes. */
+  private void watchChanges(String role, Pause pause, OnChange onChange) {
     Connection c = null;
     try {
       c = connect(dir.resolve(DB_FILE));
       long seen = -1;
       try (Statement s = c.createStatement()) {
         while (!closed.get()) {
-          Thread.sleep(20);
+          if (!pause.next()) {
+            continue;
+          }
           long version;
           try (ResultSet rs = s.executeQuery("PRAGMA data_version")) {
             rs.next();
             version = rs.getLong(1);
           }
           if (version != seen) {
+            onChange.changed(s, seen < 0);
             seen = version;
-            s.execute("PRAGMA wal_checkpoint(PASSIVE)");
           }
         }
       }
@@ -613,8 +620,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
       // closing
     } catch (SQLException e) {
       if (!closed.get()) {
-        LOG.warn(
-            "the checkpointer of {} stopped; the WAL may grow until the store reopens", url, e);
+        LOG.warn("the {} of {} stopped", role, url, e);
       }
     } finally {
       closeQuietly(c);
