@@ -56,6 +56,27 @@ final class Processes implements AutoCloseable {
     return self;
   }
 
+  /**
+   * Whether another process has the store open (it holds a lock file beside this one's). Looked up
+   * at most every 500 ms; a process that just opened the store may go unseen that long.
+   */
+  boolean othersPresent() {
+    long now = System.nanoTime();
+    if (now - othersCheckedAt < 500_000_000L && othersCheckedAt != 0) {
+      return others;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      others = files.anyMatch(f -> !f.getFileName().toString().equals(self + ".lock"));
+    } catch (IOException e) {
+      others = true;
+    }
+    othersCheckedAt = now;
+    return others;
+  }
+
+  private volatile boolean others = true;
+  private volatile long othersCheckedAt;
+
   boolean isAlive(String id) {
     if (id.equals(self)) {
       return true;

@@ -544,8 +544,8 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   }
 
   /**
-   * Watches {@code PRAGMA data_version} about every 2 ms while consumers wait, and wakes them when
-   * another connection (another process, mostly) committed.
+   * Watches {@code PRAGMA data_version} about every 2 ms while consumers wait and another process
+   * has the store open, and wakes them when another connection committed.
    */
   private void pollDataVersion() {
     watchChanges(
@@ -553,6 +553,11 @@ final class SqliteBackend implements StoreBackend, GroupTables {
         () -> {
           signals.awaitWaiters(1_000);
           if (!signals.hasWaiters()) {
+            return false;
+          }
+          if (!processes.othersPresent()) {
+            // Alone with the store: this process's own commits wake its consumers directly.
+            Thread.sleep(100);
             return false;
           }
           Thread.sleep(2);
