@@ -578,6 +578,31 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void aHandlerMayCloseItsOwnJob() throws Exception {
+    var s = store.stream("t");
+    s.append(n(0));
+    s.append(n(1));
+    java.util.concurrent.atomic.AtomicReference<StreamingJob> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    CountDownLatch started = new CountDownLatch(1);
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    StreamingJob job =
+        store
+            .streaming("t")
+            .start(
+                w -> {
+                  started.await();
+                  seen.add(nOf(w.data().get(0)));
+                  self.get().close(); // stops after this window, without waiting for itself
+                });
+    self.set(job);
+    started.countDown();
+    assertThat(job.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    assertThat(seen).containsExactly(0);
+    assertThat(s.groups().get(0).committed()).isEqualTo(1);
+  }
+
+  @Test
   void clearingTheStreamStopsItsConsumersLoudly() throws Exception {
     var s = store.stream("t");
     try (StreamingJob job = store.streaming("t").start(w -> {})) {

@@ -123,8 +123,12 @@ public final class Job<T> implements StreamingJob {
     int records;
   }
 
+  private final java.util.Set<Thread> workerThreads =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private void workerLoop(int worker) {
     Deferred deferred = new Deferred();
+    workerThreads.add(Thread.currentThread());
     try {
       while (!stopping) {
         long seen = cfg.tables().signals().version();
@@ -151,6 +155,7 @@ public final class Job<T> implements StreamingJob {
           LOG.warn("committing the last window of a stopping worker failed; it will run again", e);
         }
       }
+      workerThreads.remove(Thread.currentThread());
       if (running.decrementAndGet() == 0) {
         finish();
       }
@@ -621,6 +626,9 @@ public final class Job<T> implements StreamingJob {
 
   @Override
   public void awaitTermination() throws InterruptedException {
+    if (workerThreads.contains(Thread.currentThread())) {
+      throw new IllegalStateException("a handler cannot wait for its own job to end; call stop()");
+    }
     finished.await();
   }
 
@@ -654,6 +662,9 @@ public final class Job<T> implements StreamingJob {
   @Override
   public void close() {
     stop();
+    if (workerThreads.contains(Thread.currentThread())) {
+      return; // called from a handler: waiting for itself would never end
+    }
     boolean interrupted = false;
     while (true) {
       try {
