@@ -654,6 +654,17 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void retentionIsEnforcedInTheBackgroundWithoutAnyConsumer() throws Exception {
+    var s = store.stream("t");
+    for (int i = 0; i < 10; i++) {
+      s.append(n(i));
+    }
+    s.retention(Retention.count(3));
+    await(() -> s.metadata().firstOffset() == 7); // the store's maintenance thread, every second
+    assertThat(s.read(0, 100)).extracting(r -> nOf(r.value())).containsExactly(7, 8, 9);
+  }
+
+  @Test
   void idleGroupsExpire() {
     var s = store.stream("t");
     s.append(n(0));

@@ -31,6 +31,8 @@ public final class Stores {
       SharedStore shared = OPEN.get(canonical);
       if (shared == null) {
         shared = new SharedStore(canonical, provider.open(canonical, options), options);
+        // Retention set by an earlier run, or by another process, is enforced here too.
+        shared.ensureMaintenance();
         OPEN.put(canonical, shared);
       } else if (!shared.options().equals(options)) {
         throw new IllegalStateException(

@@ -22,18 +22,32 @@ public final class Maintenance {
 
   /** One pass over every stream; returns how many records it deleted. */
   public static long run(GroupTables tables) {
-    List<StreamRow> streams = tables.read(GroupTx::streams);
-    long deleted = 0;
-    for (StreamRow s : streams) {
+    // One read finds the streams with work; most passes end here.
+    List<StreamRow> expiring = new java.util.ArrayList<>();
+    List<StreamRow> retaining = new java.util.ArrayList<>();
+    tables.read(
+        tx -> {
+          for (StreamRow s : tx.streams()) {
+            for (GroupRow g : tx.groups(s.id())) {
+              if (g.expiryMillis > 0 && tx.now() - g.lastRead > g.expiryMillis) {
+                expiring.add(s);
+                break;
+              }
+            }
+            if (s.retention().kind() != Retention.Kind.FOREVER
+                && floorOf(tx, s.name()) > s.firstOffset()) {
+              retaining.add(s);
+            }
+          }
+          return null;
+        });
+    for (StreamRow s : expiring) {
       expireGroups(tables, s);
-      if (s.retention().kind() == Retention.Kind.FOREVER) {
-        continue;
-      }
+    }
+    long deleted = 0;
+    for (StreamRow s : retaining) {
       while (true) {
-        int n =
-            tables.read(tx -> floorOf(tx, s.name()) > s.firstOffset())
-                ? tables.write(tx -> deleteSome(tx, s.name()))
-                : 0;
+        int n = tables.write(tx -> deleteSome(tx, s.name()));
         deleted += n;
         if (n < BATCH) {
           break;
@@ -44,19 +58,6 @@ public final class Maintenance {
   }
 
   private static void expireGroups(GroupTables tables, StreamRow s) {
-    boolean any =
-        tables.read(
-            tx -> {
-              for (GroupRow g : tx.groups(s.id())) {
-                if (g.expiryMillis > 0 && tx.now() - g.lastRead > g.expiryMillis) {
-                  return true;
-                }
-              }
-              return false;
-            });
-    if (!any) {
-      return;
-    }
     tables.write(
         tx -> {
           StreamRow now = tx.stream(s.name());
