@@ -603,6 +603,27 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void aBrokenEmitterStopsTheJobAfterCommittingWhatWasDone() throws Exception {
+    var s = store.stream("t");
+    s.append(n(0));
+    s.append(n(1));
+    WindowEmitter<Object> broken =
+        ctx ->
+            ctx.cursor() == 0
+                ? Windows.count(1).next(ctx)
+                : Optional.of(WindowBounds.ofOffsets(0, 0, ctx.now(), ctx.now())); // not at cursor
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    StreamingJob job =
+        store.streaming("t").window(broken).start(w -> seen.add(nOf(w.data().get(0))));
+    assertThat(job.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    assertThat(job.failure()).get().isInstanceOf(IllegalStateException.class);
+    assertThat(job.failure().get().getMessage()).contains("must start at the group's cursor 1");
+    assertThat(seen).containsExactly(0);
+    assertThat(s.groups().get(0).committed()).as("the handled window is committed").isEqualTo(1);
+    assertThat(job.metrics().windowsDone()).isEqualTo(1);
+  }
+
+  @Test
   void clearingTheStreamStopsItsConsumersLoudly() throws Exception {
     var s = store.stream("t");
     try (StreamingJob job = store.streaming("t").start(w -> {})) {

@@ -235,7 +235,8 @@ public final class Coordinator {
         WindowRow takeable = firstTakeable(snap);
         if (takeable != null) {
           Claim c =
-              tables.write(
+              writeWith(
+                  finished,
                   tx -> {
                     flush(tx, finished);
                     return takeOver(tx, takeable, owner);
@@ -250,7 +251,8 @@ public final class Coordinator {
           return null;
         }
         Object result =
-            tables.write(
+            writeWith(
+                finished,
                 tx -> {
                   flush(tx, finished);
                   return claimNew(tx, snap.group().cursor, bounds.get(), owner, snap);
@@ -268,6 +270,18 @@ public final class Coordinator {
               return null;
             });
       }
+    }
+  }
+
+  /** A write whose rollback also undoes a flush done inside it. */
+  private <R> R writeWith(Finished finished, GroupTables.Work<R> work) {
+    try {
+      return tables.write(work);
+    } catch (RuntimeException e) {
+      if (finished != null) {
+        finished.done = false; // rolled back with the transaction: the finally commits it alone
+      }
+      throw e;
     }
   }
 
