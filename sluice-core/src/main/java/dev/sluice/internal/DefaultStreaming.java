@@ -2,7 +2,6 @@ package dev.sluice.internal;
 
 import dev.sluice.DeadLetter;
 import dev.sluice.Delivery;
-import dev.sluice.EventStream;
 import dev.sluice.Retry;
 import dev.sluice.SluiceException;
 import dev.sluice.StartFrom;
@@ -347,9 +346,5 @@ final class DefaultStreaming<T> implements Streaming<T> {
   @Override
   public String toString() {
     return "Streaming[" + stream.name() + ", group " + group + "]";
-  }
-
-  EventStream<T> stream() {
-    return stream;
   }
 }

@@ -6,6 +6,7 @@ import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
 import dev.sluice.Streaming;
+import dev.sluice.internal.consumer.DeadLetters;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.StoreBackend;
 import java.util.List;
@@ -68,7 +69,7 @@ final class StoreHandle implements Store {
   public EventStream<Map<String, Object>> deadLetters(String name) {
     Names.checkStream(name);
     backend();
-    return new DefaultEventStream<>(this, name + Names.DEAD_LETTER_SUFFIX, Codecs.json());
+    return new DefaultEventStream<>(this, DeadLetters.streamOf(name), Codecs.json());
   }
 
   @Override

@@ -44,11 +44,19 @@ public final class Coordinator {
   private static final Map<String, Map<Long, Seen>> OBSERVED = new ConcurrentHashMap<>();
 
   private Map<Long, Seen> observed = new HashMap<>();
-  private long streamId = -1;
   private String incarnation;
 
   /** What a window looked like when this observer last saw it change. */
   private record Seen(long token, long heartbeat, long since) {}
+
+  /** What a write transaction reads first: the stream, the group and its windows. */
+  private record State(StreamRow stream, GroupRow group, List<WindowRow> windows) {}
+
+  private State load(GroupTx tx) {
+    StreamRow s = tx.stream(stream);
+    check(s);
+    return new State(s, tx.group(s.id(), group), tx.windows(s.id(), group));
+  }
 
   /** A group's state as one snapshot read. */
   public record Snapshot(StreamRow stream, GroupRow group, List<WindowRow> windows, long now) {}
@@ -98,22 +106,9 @@ public final class Coordinator {
     this.manualClock = tables.clock() instanceof ManualClock;
   }
 
-  /** The prefix of the owner names of this job's workers. */
-  public String jobOwner() {
-    return jobOwner;
-  }
-
   /** The owner name of one of this job's workers. */
   public String owner(int worker) {
     return jobOwner + "/" + worker;
-  }
-
-  public String stream() {
-    return stream;
-  }
-
-  public String group() {
-    return group;
   }
 
   /** Creates the stream and the group if absent; returns the group's row. */
@@ -125,7 +120,6 @@ public final class Coordinator {
             tx.append(stream, List.of());
             s = tx.stream(stream);
           }
-          streamId = s.id();
           incarnation = s.incarnation();
           observed =
               OBSERVED.computeIfAbsent(
@@ -238,8 +232,9 @@ public final class Coordinator {
               writeWith(
                   finished,
                   tx -> {
-                    flush(tx, finished);
-                    return takeOver(tx, takeable, owner);
+                    State st = load(tx);
+                    flush(tx, st, finished);
+                    return takeOver(tx, st, takeable, owner);
                   });
           if (c != null) {
             return c;
@@ -254,8 +249,9 @@ public final class Coordinator {
             writeWith(
                 finished,
                 tx -> {
-                  flush(tx, finished);
-                  return claimNew(tx, snap.group().cursor, bounds.get(), owner, snap);
+                  State st = load(tx);
+                  flush(tx, st, finished);
+                  return claimNew(tx, st, snap.group().cursor, bounds.get(), owner);
                 });
         if (result instanceof Claim c) {
           return c;
@@ -266,7 +262,7 @@ public final class Coordinator {
       if (finished != null && !finished.done) {
         tables.write(
             tx -> {
-              flush(tx, finished);
+              flush(tx, load(tx), finished);
               return null;
             });
       }
@@ -285,9 +281,9 @@ public final class Coordinator {
     }
   }
 
-  private void flush(GroupTx tx, Finished finished) throws Exception {
+  private void flush(GroupTx tx, State st, Finished finished) throws Exception {
     if (finished != null && !finished.done) {
-      finished.committed = commitIn(tx, finished.claim, null, false);
+      finished.committed = commitIn(tx, st, finished.claim, null, false);
       finished.done = true;
     }
   }
@@ -332,11 +328,9 @@ public final class Coordinator {
     return found;
   }
 
-  private Claim takeOver(GroupTx tx, WindowRow seen, String owner) {
-    StreamRow s = tx.stream(stream);
-    check(s);
-    GroupRow g = tx.group(s.id(), group);
-    WindowRow w = find(tx.windows(s.id(), group), seen.seq);
+  private Claim takeOver(GroupTx tx, State st, WindowRow seen, String owner) {
+    GroupRow g = st.group();
+    WindowRow w = find(st.windows(), seen.seq);
     if (w == null || w.state != seen.state || w.token != seen.token) {
       return null; // somebody else changed it first
     }
@@ -353,45 +347,28 @@ public final class Coordinator {
     return new Claim(w.seq, w.first, w.last, w.start, w.end, w.token, w.attempt, owner, false);
   }
 
-  private Object claimNew(GroupTx tx, long cursor, WindowBounds b, String owner, Snapshot snap) {
-    StreamRow s = tx.stream(stream);
-    check(s);
-    GroupRow g = tx.group(s.id(), group);
+  private Object claimNew(GroupTx tx, State st, long cursor, WindowBounds b, String owner) {
+    StreamRow s = st.stream();
+    GroupRow g = st.group();
     if (g == null || g.cursor != cursor) {
       return Outcome.CONFLICT;
     }
-    long first = cursor;
-    long last;
-    long next;
+    WindowResolver.Resolved r =
+        WindowResolver.resolve(b, cursor, ts -> tx.firstAtOrAfter(s.id(), cursor, ts));
     if (b.isTime()) {
-      long endOffset = tx.firstAtOrAfter(s.id(), cursor, b.end().toEpochMilli());
-      last = endOffset - 1;
-      next =
-          b.resumeAt().equals(b.end())
-              ? endOffset
-              : tx.firstAtOrAfter(s.id(), cursor, b.resumeAt().toEpochMilli());
       tx.raiseFloor(s.id(), b.end().toEpochMilli());
-    } else {
-      if (b.firstOffset() != cursor) {
-        throw new IllegalStateException(
-            "the window emitter returned offsets "
-                + b.firstOffset()
-                + ".."
-                + b.lastOffset()
-                + " but a window must start at the group's cursor "
-                + cursor);
-      }
-      if (b.lastOffset() >= s.nextOffset()) {
-        throw new IllegalStateException(
-            "the window emitter returned offsets up to "
-                + b.lastOffset()
-                + " but the stream ends at "
-                + (s.nextOffset() - 1));
-      }
-      last = b.lastOffset();
-      next = last + 1;
+    } else if (b.lastOffset() >= s.nextOffset()) {
+      throw new IllegalStateException(
+          "the window emitter returned offsets up to "
+              + b.lastOffset()
+              + " but the stream ends at "
+              + (s.nextOffset() - 1));
     }
-    List<WindowRow> windows = tx.windows(s.id(), group);
+    // An empty window's row keeps the cursor as its first offset, for the committed offset.
+    long first = r.isEmpty() ? cursor : r.firstOffset();
+    long last = r.isEmpty() ? cursor - 1 : r.lastOffset();
+    long next = r.nextCursor();
+    List<WindowRow> windows = st.windows();
     g.cursor = next;
     g.last = b;
     g.lastRead = tx.now();
@@ -456,15 +433,14 @@ public final class Coordinator {
    * returns false (and changes nothing) if its lease was lost. Exceptions of the work roll back.
    */
   public boolean commit(Claim claim, CommitWork work, boolean dead) {
-    return tables.write(tx -> commitIn(tx, claim, work, dead));
+    return tables.write(tx -> commitIn(tx, load(tx), claim, work, dead));
   }
 
-  private boolean commitIn(GroupTx tx, Claim claim, CommitWork work, boolean dead)
+  private boolean commitIn(GroupTx tx, State st, Claim claim, CommitWork work, boolean dead)
       throws Exception {
-    StreamRow s = tx.stream(stream);
-    check(s);
-    GroupRow g = tx.group(s.id(), group);
-    List<WindowRow> windows = tx.windows(s.id(), group);
+    StreamRow s = st.stream();
+    GroupRow g = st.group();
+    List<WindowRow> windows = st.windows();
     WindowRow w = find(windows, claim.seq());
     if (!holds(w, claim)) {
       return false;
@@ -483,11 +459,8 @@ public final class Coordinator {
     g.lastRead = tx.now();
     // Forget the finished windows at the bottom; finished ones above an unfinished one stay so
     // they never run again.
-    for (WindowRow x : windows) {
-      if (!x.finished()) {
-        break;
-      }
-      tx.deleteWindow(s.id(), group, x.seq);
+    while (!windows.isEmpty() && windows.get(0).finished()) {
+      tx.deleteWindow(s.id(), group, windows.remove(0).seq);
     }
     g.committed = committed(windows, g.cursor);
     tx.putGroup(g);
@@ -502,11 +475,9 @@ public final class Coordinator {
   public boolean failed(Claim claim) {
     return tables.write(
         tx -> {
-          StreamRow s = tx.stream(stream);
-          check(s);
-          GroupRow g = tx.group(s.id(), group);
-          WindowRow w = find(tx.windows(s.id(), group), claim.seq());
-          if (!holds(w, claim)) {
+          State st = load(tx);
+          GroupRow g = st.group();
+          if (!holds(find(st.windows(), claim.seq()), claim)) {
             return false;
           }
           g.failed++;
@@ -519,10 +490,9 @@ public final class Coordinator {
   public Claim again(Claim claim) {
     return tables.write(
         tx -> {
-          StreamRow s = tx.stream(stream);
-          check(s);
-          GroupRow g = tx.group(s.id(), group);
-          WindowRow w = find(tx.windows(s.id(), group), claim.seq());
+          State st = load(tx);
+          GroupRow g = st.group();
+          WindowRow w = find(st.windows(), claim.seq());
           if (!holds(w, claim)) {
             return null;
           }
@@ -596,10 +566,5 @@ public final class Coordinator {
   /** A window's id: group, partition and sequence. */
   public String id(long seq) {
     return group + "/0/" + seq;
-  }
-
-  /** The id of the stream incarnation this job reads. */
-  public long streamId() {
-    return streamId;
   }
 }

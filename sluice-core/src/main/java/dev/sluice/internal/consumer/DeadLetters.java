@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Record;
+import dev.sluice.internal.Names;
 import dev.sluice.spi.Entry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,9 +15,6 @@ import java.util.Base64;
  * from, why it failed and the record itself, so {@code sluice dlq replay} can send it back.
  */
 public final class DeadLetters {
-  /** The suffix of dead-letter streams. */
-  public static final String SUFFIX = ".dlq";
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_TRACE = 4_000;
 
@@ -24,7 +22,7 @@ public final class DeadLetters {
 
   /** The dead-letter stream of a stream. */
   public static String streamOf(String stream) {
-    return stream + SUFFIX;
+    return stream + Names.DEAD_LETTER_SUFFIX;
   }
 
   /** A dead letter for one record. */

@@ -9,6 +9,7 @@ import java.util.List;
 
 /** A window as handed to a handler. */
 record DefaultWindow<T>(
+    List<T> data,
     String id,
     String stream,
     String group,
@@ -20,22 +21,41 @@ record DefaultWindow<T>(
     int attempt)
     implements Window<T> {
 
-  DefaultWindow {
-    records = Collections.unmodifiableList(records);
+  DefaultWindow(
+      String id,
+      String stream,
+      String group,
+      List<Record<T>> records,
+      long firstOffset,
+      long lastOffset,
+      Instant start,
+      Instant end,
+      int attempt) {
+    this(
+        values(records),
+        id,
+        stream,
+        group,
+        Collections.unmodifiableList(records),
+        firstOffset,
+        lastOffset,
+        start,
+        end,
+        attempt);
   }
 
-  @Override
-  public int partition() {
-    return 0;
-  }
-
-  @Override
-  public List<T> data() {
+  /** The values, taken once: handlers call {@code data()} freely. */
+  private static <T> List<T> values(List<Record<T>> records) {
     List<T> values = new ArrayList<>(records.size());
     for (Record<T> r : records) {
       values.add(r.value());
     }
     return Collections.unmodifiableList(values);
+  }
+
+  @Override
+  public int partition() {
+    return 0;
   }
 
   @Override

@@ -349,7 +349,7 @@ public final class Job<T> implements StreamingJob {
       Exception e =
           new SluiceException(
               "window " + id + " abandoned after " + c.attempt() + " claims whose workers died");
-      finishDead(c, raw, deadEntries(c, loaded, e));
+      finishDead(c, deadEntries(c, loaded, e));
       return;
     }
     while (true) {
@@ -410,7 +410,6 @@ public final class Job<T> implements StreamingJob {
     }
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private List<Record<T>> arrange(List<Record<T>> good) {
     List<Record<T>> arranged = cfg.emitter().arrange(new ArrayList<>(good));
     return arranged == null ? List.of() : arranged;
@@ -512,7 +511,7 @@ public final class Job<T> implements StreamingJob {
     }
   }
 
-  private void finishDead(Claim c, Map<Long, Record<byte[]>> raw, List<Entry> dlq) {
+  private void finishDead(Claim c, List<Entry> dlq) {
     if (commit(c, List.of(), dlq, true)) {
       count(0, dlq.size(), true);
     }

@@ -3,10 +3,12 @@ package dev.sluice.internal.consumer;
 import dev.sluice.Record;
 import dev.sluice.WindowBounds;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 /**
- * Fixes a window's offset range from its bounds and the records from the group's cursor on. Every
- * store runs this inside the transaction that claims the window, so the range is decided once.
+ * Fixes a window's offset range from its bounds and the records from the group's cursor on. The
+ * claim runs this inside its transaction, so the range is decided once; the window emitters'
+ * property test runs the same code against a simulated stream.
  */
 public final class WindowResolver {
   private WindowResolver() {}
@@ -26,39 +28,44 @@ public final class WindowResolver {
   }
 
   /**
-   * Resolves bounds against {@code fromCursor}: every record of the partition from {@code cursor}
-   * on that exists when the claim commits, in offset order.
+   * Resolves bounds against the records from {@code cursor} on. {@code firstAtOrAfter} maps a
+   * timestamp (millis) to the first offset from the cursor on stamped at or after it, or the end of
+   * the stream; timestamps never decrease along offsets, so that is where a time window ends.
    */
-  public static Resolved resolve(
-      WindowBounds b, long cursor, List<? extends Record<?>> fromCursor) {
+  public static Resolved resolve(WindowBounds b, long cursor, LongUnaryOperator firstAtOrAfter) {
     if (!b.isTime()) {
       if (b.firstOffset() != cursor) {
         throw new IllegalStateException(
-            "window must start at the cursor " + cursor + ", got " + b.firstOffset());
+            "the window emitter returned offsets "
+                + b.firstOffset()
+                + ".."
+                + b.lastOffset()
+                + " but a window must start at the group's cursor "
+                + cursor);
       }
       return new Resolved(b.firstOffset(), b.lastOffset(), b.lastOffset() + 1);
     }
-    long end = b.end().toEpochMilli();
-    long resumeAt = b.resumeAt().toEpochMilli();
-    long first = -1;
-    long last = -1;
-    long next = -1;
-    for (Record<?> r : fromCursor) {
-      long ts = r.timestamp().toEpochMilli();
-      if (next < 0 && ts >= resumeAt) {
-        next = r.offset();
-      }
-      if (ts >= end) {
-        break;
-      }
-      if (first < 0) {
-        first = r.offset();
-      }
-      last = r.offset();
-    }
-    if (next < 0) {
-      next = last >= 0 ? last + 1 : cursor;
-    }
-    return new Resolved(first, last, next);
+    long end = firstAtOrAfter.applyAsLong(b.end().toEpochMilli());
+    long next =
+        b.resumeAt().equals(b.end())
+            ? end
+            : firstAtOrAfter.applyAsLong(b.resumeAt().toEpochMilli());
+    return end > cursor ? new Resolved(cursor, end - 1, next) : new Resolved(-1, -1, next);
+  }
+
+  /** As {@link #resolve(WindowBounds, long, LongUnaryOperator)}, over the records themselves. */
+  public static Resolved resolve(
+      WindowBounds b, long cursor, List<? extends Record<?>> fromCursor) {
+    return resolve(
+        b,
+        cursor,
+        ts -> {
+          for (Record<?> r : fromCursor) {
+            if (r.timestamp().toEpochMilli() >= ts) {
+              return r.offset();
+            }
+          }
+          return cursor + fromCursor.size();
+        });
   }
 }

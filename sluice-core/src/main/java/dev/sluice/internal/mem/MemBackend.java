@@ -56,16 +56,7 @@ final class MemBackend implements StoreBackend, GroupTables {
     long first;
     synchronized (this) {
       ensureOpen();
-      MemStream s = streamFor(stream);
-      long now = clock.millis();
-      long ts = Math.max(now, s.tsFloor);
-      first = s.nextOffset;
-      for (Entry e : entries) {
-        s.records.add(
-            new Record<>(stream, 0, s.nextOffset++, Instant.ofEpochMilli(ts), e.key(), e.value()));
-      }
-      s.tsFloor = ts;
-      s.lastAppend = ts;
+      first = streamFor(stream).add(entries, clock.millis());
     }
     signals.bump();
     return CompletableFuture.completedFuture(first);
@@ -169,6 +160,19 @@ final class MemBackend implements StoreBackend, GroupTables {
       this.id = id;
       this.name = name;
       this.created = created;
+    }
+
+    /** Appends at the next offsets, stamped {@code max(now, floor)}; returns the first offset. */
+    long add(List<Entry> entries, long now) {
+      long ts = Math.max(now, tsFloor);
+      long first = nextOffset;
+      for (Entry e : entries) {
+        records.add(
+            new Record<>(name, 0, nextOffset++, Instant.ofEpochMilli(ts), e.key(), e.value()));
+      }
+      tsFloor = ts;
+      lastAppend = ts;
+      return first;
     }
 
     StreamMetadata metadata() {
@@ -443,14 +447,7 @@ final class MemBackend implements StoreBackend, GroupTables {
       long floorBefore = s.tsFloor;
       Long lastBefore = s.lastAppend;
       int sizeBefore = s.records.size();
-      long ts = Math.max(now, s.tsFloor);
-      long first = s.nextOffset;
-      for (Entry e : entries) {
-        s.records.add(
-            new Record<>(stream, 0, s.nextOffset++, Instant.ofEpochMilli(ts), e.key(), e.value()));
-      }
-      s.tsFloor = ts;
-      s.lastAppend = ts;
+      long first = s.add(entries, now);
       undo.push(
           () -> {
             if (!existed) {

@@ -35,13 +35,21 @@ final class SqlGroupTx implements GroupTx {
       "stream_id, grp, seq, first_offset, last_offset, start, end, state, owner, token, attempt,"
           + " heartbeat, not_before";
 
+  /** Appends in the transaction; null for a read snapshot. */
+  @FunctionalInterface
+  interface Appender {
+    long append(String stream, List<Entry> entries, long now) throws SQLException;
+  }
+
   private final Connection c;
   private final Statements statements;
+  private final Appender appender;
   private final long now;
 
-  SqlGroupTx(Connection c, Statements statements, long now) {
+  SqlGroupTx(Connection c, Statements statements, Appender appender, long now) {
     this.c = c;
     this.statements = statements;
+    this.appender = appender;
     this.now = now;
   }
 
@@ -348,7 +356,10 @@ final class SqlGroupTx implements GroupTx {
   @Override
   public long append(String stream, List<Entry> entries) {
     try {
-      return Writer.appendIn(c, stream, entries, now);
+      if (appender == null) {
+        throw new IllegalStateException("a read snapshot cannot append");
+      }
+      return appender.append(stream, entries, now);
     } catch (SQLException e) {
       throw failed(e);
     }

@@ -493,7 +493,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
         r -> {
           r.prepare("BEGIN").execute();
           try {
-            return work.apply(new SqlGroupTx(r.connection(), r::prepare, clock.millis()));
+            return work.apply(new SqlGroupTx(r.connection(), r::prepare, null, clock.millis()));
           } catch (SQLException | RuntimeException e) {
             throw e;
           } catch (Exception e) {
@@ -510,7 +510,8 @@ final class SqliteBackend implements StoreBackend, GroupTables {
       return writeSql(
           c -> {
             try {
-              return work.apply(new SqlGroupTx(c, this::prepareForWriter, clock.millis()));
+              return work.apply(
+                  new SqlGroupTx(c, this::prepareForWriter, writer::appendInTask, clock.millis()));
             } catch (Exception e) {
               throw new Checked(e);
             }

@@ -254,18 +254,7 @@ final class Writer {
             row = loadOrCreate(a.stream, now);
             rows.put(a.stream, row);
           }
-          long ts = Math.max(now, row.tsFloor);
-          a.firstOffset = row.nextOffset;
-          for (Entry e : a.entries) {
-            insertRecord.setLong(1, row.id);
-            insertRecord.setLong(2, row.nextOffset++);
-            insertRecord.setLong(3, ts);
-            insertRecord.setString(4, e.key());
-            insertRecord.setBytes(5, e.value());
-            insertRecord.addBatch();
-          }
-          row.tsFloor = ts;
-          row.lastAppend = ts;
+          a.firstOffset = addInserts(row, a.entries, now);
           pendingInserts = true;
         } else {
           if (pendingInserts) {
@@ -299,53 +288,30 @@ final class Writer {
   }
 
   /**
-   * Appends inside the caller's open transaction, as a batch of appends does; returns the first
-   * offset. For consumers' dead letters and transactional sinks.
+   * Appends inside the transaction of the task being run (a dead letter, a transactional sink's
+   * output), as a batch of appends does; returns the first offset. Only for {@link Tx} work.
    */
-  static long appendIn(Connection c, String stream, List<Entry> entries, long now)
-      throws SQLException {
-    long id;
-    long next;
-    long floor;
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT id, next_offset, ts_floor FROM streams WHERE name = ?")) {
-      ps.setString(1, stream);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          id = rs.getLong(1);
-          next = rs.getLong(2);
-          floor = rs.getLong(3);
-        } else {
-          id = insertStream(c, stream, now, "forever");
-          next = 0;
-          floor = 0;
-        }
-      }
+  long appendInTask(String stream, List<Entry> entries, long now) throws SQLException {
+    StreamRow row = loadOrCreate(stream, now);
+    long first = addInserts(row, entries, now);
+    flush(Map.of(stream, row));
+    return first;
+  }
+
+  /** Adds a stream's records to the insert batch, stamped {@code max(now, floor)}. */
+  private long addInserts(StreamRow row, List<Entry> entries, long now) throws SQLException {
+    long ts = Math.max(now, row.tsFloor);
+    long first = row.nextOffset;
+    for (Entry e : entries) {
+      insertRecord.setLong(1, row.id);
+      insertRecord.setLong(2, row.nextOffset++);
+      insertRecord.setLong(3, ts);
+      insertRecord.setString(4, e.key());
+      insertRecord.setBytes(5, e.value());
+      insertRecord.addBatch();
     }
-    long ts = Math.max(now, floor);
-    long first = next;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO records(stream_id, ofs, ts, key, value) VALUES (?,?,?,?,?)")) {
-      for (Entry e : entries) {
-        ps.setLong(1, id);
-        ps.setLong(2, next++);
-        ps.setLong(3, ts);
-        ps.setString(4, e.key());
-        ps.setBytes(5, e.value());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE streams SET next_offset = ?, ts_floor = ?, last_append = ? WHERE id = ?")) {
-      ps.setLong(1, next);
-      ps.setLong(2, ts);
-      ps.setLong(3, ts);
-      ps.setLong(4, id);
-      ps.executeUpdate();
-    }
+    row.tsFloor = ts;
+    row.lastAppend = ts;
     return first;
   }
 
