@@ -16,12 +16,17 @@ import java.util.Objects;
  * @param maxPendingAppends how many {@code appendAsync} calls may be unfinished at once, per store;
  *     past that {@code appendAsync} blocks
  * @param appendTimeout how long a blocked {@code appendAsync} waits for room before it fails
+ * @param readOnly open an existing store for reading only: nothing is created or changed (no
+ *     directory, database, lock file or stream), a missing store is a {@link StoreException}, and
+ *     so is every write. Works where the user may read the store's files but not write them. The
+ *     in-memory store ignores it. A store already open in this JVM for writing serves a read-only
+ *     open too.
  */
 public record StoreOptions(
-    Clock clock, SyncMode sync, int maxPendingAppends, Duration appendTimeout) {
+    Clock clock, SyncMode sync, int maxPendingAppends, Duration appendTimeout, boolean readOnly) {
 
   private static final StoreOptions DEFAULTS =
-      new StoreOptions(Clock.systemUTC(), SyncMode.NORMAL, 65_536, Duration.ofSeconds(30));
+      new StoreOptions(Clock.systemUTC(), SyncMode.NORMAL, 65_536, Duration.ofSeconds(30), false);
 
   /** Checks every field. */
   public StoreOptions {
@@ -37,6 +42,11 @@ public record StoreOptions(
     }
   }
 
+  /** Options for reading and writing; see {@link #readOnly(boolean)} for the other kind. */
+  public StoreOptions(Clock clock, SyncMode sync, int maxPendingAppends, Duration appendTimeout) {
+    this(clock, sync, maxPendingAppends, appendTimeout, false);
+  }
+
   /** System UTC clock, {@link SyncMode#NORMAL}, 65,536 pending appends, 30 s append timeout. */
   public static StoreOptions defaults() {
     return DEFAULTS;
@@ -44,21 +54,26 @@ public record StoreOptions(
 
   /** These options with another clock (tests pass a {@code ManualClock}). */
   public StoreOptions clock(Clock clock) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
   }
 
   /** These options with another sync mode. */
   public StoreOptions sync(SyncMode sync) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
   }
 
   /** These options with another bound on unfinished {@code appendAsync} calls. */
   public StoreOptions maxPendingAppends(int maxPendingAppends) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
   }
 
   /** These options with another wait for room before {@code appendAsync} fails. */
   public StoreOptions appendTimeout(Duration appendTimeout) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
+  }
+
+  /** These options opening the store for reading only (see the class comment), or not. */
+  public StoreOptions readOnly(boolean readOnly) {
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
   }
 }

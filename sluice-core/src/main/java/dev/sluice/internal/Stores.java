@@ -34,7 +34,9 @@ public final class Stores {
         // Retention set by an earlier run, or by another process, is enforced here too.
         shared.ensureMaintenance();
         OPEN.put(canonical, shared);
-      } else if (!shared.options().equals(options)) {
+      } else if (!shared.options().equals(options)
+          && !shared.options().equals(options.readOnly(false))) {
+        // a store open for writing serves a read-only open as well
         throw new IllegalStateException(
             "store "
                 + canonical

@@ -19,12 +19,33 @@ final class ReaderPool {
   private static final int MAX = 8;
 
   private final Path db;
+  private final boolean readOnly;
   private final ArrayBlockingQueue<Reader> idle = new ArrayBlockingQueue<>(MAX);
   private final List<Reader> all = new ArrayList<>();
   private boolean closed;
 
-  ReaderPool(Path db) {
+  ReaderPool(Path db, boolean readOnly) {
     this.db = db;
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * A connection that cannot write. Where the directory is not writable, SQLite cannot create the
+   * WAL index it needs to read; then the database is opened as immutable, a snapshot that is fine
+   * for a command that reads once.
+   */
+  static Connection connectReadOnly(Path db) throws SQLException {
+    boolean writableDir = java.nio.file.Files.isWritable(db.getParent());
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
+    String uri = db.toUri().toString().replaceFirst("^file:/+", "file:/");
+    Connection c =
+        java.sql.DriverManager.getConnection(
+            "jdbc:sqlite:" + uri + (writableDir ? "?mode=ro" : "?mode=ro&immutable=1"), props);
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout = 10000");
+    }
+    return c;
   }
 
   /** Work done with a pooled read connection. */
@@ -55,7 +76,7 @@ final class ReaderPool {
       }
       if (all.size() < MAX) {
         try {
-          reader = new Reader(SqliteBackend.connect(db));
+          reader = new Reader(readOnly ? connectReadOnly(db) : SqliteBackend.connect(db));
         } catch (SQLException e) {
           throw new StoreException("cannot open a read connection to " + db + ": " + e, e);
         }

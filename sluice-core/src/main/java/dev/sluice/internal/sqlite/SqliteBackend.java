@@ -64,6 +64,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
   private final Thread poller;
   private final Thread checkpointer;
+  private final boolean readOnly;
 
   private SqliteBackend(Path dir, StoreOptions options, WriteLock lock, Connection writerConnection)
       throws SQLException {
@@ -72,20 +73,59 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     this.clock = options.clock();
     this.lock = lock;
     this.writerConnection = writerConnection;
-    this.readers = new ReaderPool(dir.resolve(DB_FILE));
-    this.processes = new Processes(dir.resolve("procs"));
-    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "", signals::bump);
-    this.poller = new Thread(this::pollDataVersion, "sluice-sqlite-poller-" + dir.getFileName());
-    poller.setDaemon(true);
-    poller.start();
+    this.readOnly = options.readOnly();
+    this.readers = new ReaderPool(dir.resolve(DB_FILE), readOnly);
+    // read-only: no lock file, no writer, no background work, nothing written to the directory
+    this.processes = readOnly ? null : new Processes(dir.resolve("procs"));
+    this.writer =
+        readOnly
+            ? null
+            : new Writer(writerConnection, lock, clock, dir.getFileName() + "", signals::bump);
+    this.poller =
+        readOnly
+            ? null
+            : new Thread(this::pollDataVersion, "sluice-sqlite-poller-" + dir.getFileName());
     this.checkpointer =
-        new Thread(this::checkpoint, "sluice-sqlite-checkpointer-" + dir.getFileName());
-    checkpointer.setDaemon(true);
-    checkpointer.start();
+        readOnly
+            ? null
+            : new Thread(this::checkpoint, "sluice-sqlite-checkpointer-" + dir.getFileName());
+    if (!readOnly) {
+      poller.setDaemon(true);
+      poller.start();
+      checkpointer.setDaemon(true);
+      checkpointer.start();
+    }
+  }
+
+  /** Opens an existing store for reading only: creates and writes nothing. */
+  private static SqliteBackend openReadOnly(Path dir, StoreOptions options) {
+    Path db = dir.resolve(DB_FILE);
+    if (!Files.isRegularFile(db)) {
+      throw new StoreException(
+          "no store at "
+              + dir
+              + (Files.isDirectory(dir) ? " (no " + DB_FILE + " in it)" : "")
+              + "; check the store URL, or append to a stream to create the store");
+    }
+    Connection c = null;
+    try {
+      c = ReaderPool.connectReadOnly(db);
+      Schema.check(c, db);
+      return new SqliteBackend(dir, options, null, c);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw translate(db, e);
+    } catch (RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
   }
 
   /** Opens (creating if needed) the store in a directory. */
   static SqliteBackend open(Path dir, StoreOptions options) {
+    if (options.readOnly()) {
+      return openReadOnly(dir, options);
+    }
     try {
       Files.createDirectories(dir);
     } catch (FileAlreadyExistsException e) {
@@ -118,7 +158,10 @@ final class SqliteBackend implements StoreBackend, GroupTables {
       if (e instanceof SluiceException se) {
         throw se;
       }
-      throw translate(db, (SQLException) e);
+      if (e instanceof SQLException sql) {
+        throw translate(db, sql);
+      }
+      throw new StoreException("cannot open the store database " + db + ": " + e, e);
     } finally {
       try {
         lock.release(held);
@@ -161,13 +204,13 @@ final class SqliteBackend implements StoreBackend, GroupTables {
 
   @Override
   public CompletableFuture<Long> append(String stream, List<Entry> entries) {
-    ensureOpen();
+    ensureWritable();
     return writer.appendAsync(stream, entries);
   }
 
   @Override
   public long appendAndWait(String stream, List<Entry> entries) {
-    ensureOpen();
+    ensureWritable();
     return writer.append(stream, entries);
   }
 
@@ -332,7 +375,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
 
   /** Runs work in the writer's transaction and waits for it to commit. */
   <T> T writeSql(Tx<T> work) {
-    ensureOpen();
+    ensureWritable();
     try {
       return writer.write(work).join(); // already complete: Writer.write waits for the commit
     } catch (CompletionException e) {
@@ -416,6 +459,13 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     return deleted;
   }
 
+  private void ensureWritable() {
+    ensureOpen();
+    if (readOnly) {
+      throw new StoreException("store " + url + " was opened read-only; it cannot be changed");
+    }
+  }
+
   private void ensureOpen() {
     if (closed.get()) {
       throw new StoreException("store " + url + " is closed");
@@ -425,6 +475,11 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (readOnly) {
+      readers.close();
+      closeQuietly(writerConnection);
       return;
     }
     writer.close();
@@ -473,12 +528,15 @@ final class SqliteBackend implements StoreBackend, GroupTables {
 
   @Override
   public String processId() {
+    if (processes == null) {
+      throw new StoreException("store " + url + " was opened read-only; it cannot run consumers");
+    }
     return processes.self();
   }
 
   @Override
   public boolean isAlive(String processId) {
-    return processes.isAlive(processId);
+    return processes == null || processes.isAlive(processId);
   }
 
   @Override
