@@ -46,12 +46,13 @@ public final class Main implements Runnable {
 
   @Option(
       names = "--verbose",
-      scope = ScopeType.INHERITED,
+      scope = ScopeType.INHERIT,
       description = "Log what the store does, and print stack traces with errors.")
   boolean verbose;
 
   /** Runs the command line and exits with its status. */
-  public static void main(String[] args) {
+  public static void main(String[] argv) {
+    String[] args = Arguments.utf8(argv);
     boolean verbose = verbose(args);
     // The CLI reports failures itself, in one line; the log is for --verbose.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
@@ -122,8 +123,10 @@ public final class Main implements Runnable {
     private Errors() {}
 
     static String describe(Throwable e) {
-      if (e instanceof OutputFailed) {
-        return e.getMessage();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof Output.OutputFailed) {
+          return t.getMessage();
+        }
       }
       if (e instanceof SluiceException || e instanceof IllegalArgumentException) {
         return e.getMessage();

@@ -98,6 +98,7 @@ class CliTest {
     assertThat(name.status()).isEqualTo(1);
     assertThat(name.err()).contains("stream name must match").contains("\"a b\"");
 
+    sluice("append", "s", "{}");
     Result missing = sluice("info", "nope");
     assertThat(missing.status()).isEqualTo(1);
     assertThat(missing.err()).contains("no stream \"nope\"");
