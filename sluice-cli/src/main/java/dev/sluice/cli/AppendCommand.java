@@ -35,10 +35,11 @@ import picocli.CommandLine.Spec;
     name = "append",
     description = {
       "Append JSON values to a stream, from arguments, a file or standard input.",
-      "Each argument is one value (all in one atomic batch); with no values, reads NDJSON (one",
-      "value per line, UTF-8) from --file or standard input, appending atomically per batch. A line that is not JSON stops the command before its",
-      "batch is written; the error names the line, says how many records were stored, and how",
-      "to resume with --skip. The stream is created by the first batch stored."
+      "Each argument is one value (all in one atomic batch); with no values, reads NDJSON (one"
+          + " value per line, UTF-8) from --file or standard input, appending atomically per"
+          + " batch. A line that is not JSON stops the command before its batch is written; the"
+          + " error names the line, says how many records were stored, and how to resume with"
+          + " --skip. The stream is created by the first batch stored."
     })
 final class AppendCommand implements Callable<Integer> {
   private static final Codec<JsonNode> JSON = Codecs.json(JsonNode.class);

@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     description = {
       "Show Sluice working: a producer and a windowed consumer on the stream 'demo'.",
-      "The producer appends while a consumer (group 'demo', windows of --window records, or",
-      "fewer after 500 ms) prints each window as it closes. Ends by itself with a summary once",
-      "the consumer has caught up. One demo runs at a time on a store."
+      "The producer appends while a consumer (group 'demo', windows of --window records, or"
+          + " fewer after 500 ms) prints each window as it closes. Ends by itself with a summary"
+          + " once the consumer has caught up. One demo runs at a time on a store."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final String GROUP = "demo";
@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
       long from = stream.metadata().nextOffset();
       out.printf(
           "Sluice demo: store %s, stream \"demo\" (%d %s already there)%n"
-              + "a producer appends %d records in batches of %d while group \"%s\" consumes"
+              + "a producer appends %d %s in batches of %d while group \"%s\" consumes"
               + " windows of %d%n"
               + "each window line: its id (group/partition/sequence), offsets, size, the mean"
               + " reading, and how many records came from each sensor (s0=34: 34 from s0)%n",
@@ -108,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
           stream.metadata().recordCount(),
           plural(stream.metadata().recordCount(), "record"),
           records,
+          plural(records, "record"),
           batch,
           GROUP,
           window);
@@ -303,8 +304,8 @@ final class DemoCommand implements Callable<Integer> {
             lastProgress = now;
             synchronized (out) {
               out.printf(
-                  "producer  %s %5d/%d records appended (last offset %d)%n",
-                  bar(done), done, records, first + values.size() - 1);
+                  "producer  %s %5d/%d %s appended (last offset %d)%n",
+                  bar(done), done, records, plural(records, "record"), first + values.size() - 1);
               out.flush();
             }
           }

@@ -133,9 +133,11 @@ final class DlqCommand implements Runnable {
       name = "replay",
       description = {
         "Send a stream's dead letters back to it, each once.",
-        "Appends each dead letter's original value (and key) to STREAM, atomically per batch,",
-        "and remembers how far it got (group \"" + REPLAY_GROUP + "\" of STREAM.dlq), so running",
-        "it again replays only dead letters that arrived since."
+        "Appends each dead letter's original value (and key) to STREAM, atomically per batch, "
+            + "and remembers how far it got (group \""
+            + REPLAY_GROUP
+            + "\" of STREAM.dlq), so running "
+            + "it again replays only dead letters that arrived since."
       })
   static final class ReplayCommand implements Callable<Integer> {
     @Mixin StoreOption store;

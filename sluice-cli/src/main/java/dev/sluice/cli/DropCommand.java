@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
     name = "drop",
     description = {
       "Delete a stream with its records and consumer groups.",
-      "Running consumers of it stop with an error. Its dead letters (STREAM.dlq) are kept",
-      "unless --dead-letters is given."
+      "Running consumers of it stop with an error. Its dead letters (STREAM.dlq) are kept "
+          + "unless --dead-letters is given."
     })
 final class DropCommand implements Callable<Integer> {
   @Mixin StoreOption store;

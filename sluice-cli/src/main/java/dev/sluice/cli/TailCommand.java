@@ -38,12 +38,13 @@ import picocli.CommandLine.Spec;
     name = "tail",
     description = {
       "Print a stream's records, or consume it as a group, as NDJSON lines.",
-      "Each line holds offset, timestamp, key and value. Without --group it reads and commits nothing (STREAM.dlq works too). With --group G it",
-      "runs a consumer of group G that prints each window (id, offsets, values) and commits it",
-      "once printed; windows hold --size N records (default 1) or all records of --every D.",
-      "Without --follow it stops when nothing more is ready; with it, it waits for more until",
-      "interrupted (Ctrl-C) or --max records were printed. If standard output fails (the reader",
-      "of a pipe went away) it stops with status 1 and commits nothing it could not print."
+      "Each line holds offset, timestamp, key and value. Without --group it reads and commits"
+          + " nothing (STREAM.dlq works too). With --group G it runs a consumer of group G that"
+          + " prints each window (id, offsets, values) and commits it once printed; windows hold"
+          + " --size N records (default 1) or all records of --every D. Without --follow it stops"
+          + " when nothing more is ready; with it, it waits for more until interrupted (Ctrl-C) or"
+          + " --max records were printed. If standard output fails (the reader of a pipe went"
+          + " away) it stops with status 1 and commits nothing it could not print."
     })
 final class TailCommand implements Callable<Integer> {
   private static final int PAGE = 500;
