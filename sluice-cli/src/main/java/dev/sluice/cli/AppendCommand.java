@@ -123,6 +123,14 @@ final class AppendCommand implements Callable<Integer> {
     try {
       return new Parsed(JSON.decode(text.getBytes(StandardCharsets.UTF_8)), null);
     } catch (JsonProcessingException e) {
+      if (e.getOriginalMessage().startsWith("Trailing token")) {
+        return new Parsed(
+            null,
+            "holds more than one JSON value: more follows the first at column "
+                + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())
+                + "; give one value per "
+                + (text.indexOf('\n') < 0 ? "argument or line" : "line"));
+      }
       return new Parsed(null, "is not JSON: " + e.getOriginalMessage());
     } catch (Exception e) {
       return new Parsed(null, "is not JSON: " + e.getMessage());

@@ -12,6 +12,7 @@ import dev.sluice.StreamMetadata;
 import dev.sluice.Streaming;
 import dev.sluice.StreamingJob;
 import dev.sluice.Window;
+import dev.sluice.WindowHandler;
 import dev.sluice.internal.DeadLetterStreams;
 import dev.sluice.internal.Names;
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -213,8 +215,10 @@ final class TailCommand implements Callable<Integer> {
     Streaming<byte[]> consumer =
         s.streaming(stream, Codecs.bytes())
             .group(group)
-            // a window that could not be printed stops the job, uncommitted, to be read again
-            .retry(Retry.none())
+            // A window that could not be printed stops this command, uncommitted. Its claim
+            // counts as an attempt; no number of such attempts may dead-letter the window, so the
+            // next consumer of the group prints it.
+            .retry(Retry.times(Integer.MAX_VALUE - 3).backoff(Duration.ZERO))
             .deadLetter(DeadLetter.STOP);
     if (from > 0) {
       consumer.startFrom(from);
@@ -226,14 +230,26 @@ final class TailCommand implements Callable<Integer> {
     }
     AtomicLong consumed = new AtomicLong();
     CountDownLatch enough = new CountDownLatch(1);
+    AtomicBoolean outputFailed = new AtomicBoolean();
+    WindowHandler<byte[]> handler =
+        w -> {
+          try {
+            print(out, w, consumed, enough);
+          } catch (Output.OutputFailed e) {
+            outputFailed.set(true);
+            enough.countDown();
+            throw e;
+          }
+        };
     if (!follow) {
-      while ((max == null || consumed.get() < max)
-          && consumer.once(w -> print(out, w, consumed, enough))) {
+      while (!outputFailed.get()
+          && (max == null || consumed.get() < max)
+          && consumer.once(handler)) {
         // one ready window at a time, each committed before the next
       }
-      return 0;
+      return outputFailed.get() ? outputFailed() : 0;
     }
-    try (StreamingJob job = consumer.start(w -> print(out, w, consumed, enough))) {
+    try (StreamingJob job = consumer.start(handler)) {
       Thread hook = new Thread(job::close, "sluice-tail-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
@@ -247,6 +263,10 @@ final class TailCommand implements Callable<Integer> {
           // the hook is stopping the job
         }
       }
+      if (outputFailed.get()) {
+        job.close(); // releases the claim of the window that was not printed
+        return outputFailed();
+      }
       if (job.failure().isPresent()) {
         spec.commandLine()
             .getErr()
@@ -255,6 +275,11 @@ final class TailCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private int outputFailed() {
+    spec.commandLine().getErr().println("sluice: " + new Output.OutputFailed().getMessage());
+    return Main.FAILED;
   }
 
   private void print(

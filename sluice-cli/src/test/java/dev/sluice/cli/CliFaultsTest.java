@@ -69,17 +69,20 @@ class CliFaultsTest {
   void trailingContentAfterAJsonValueIsAnErrorAndNothingIsAppended() throws Exception {
     Result two = sluice("append", "t", "{\"a\":1}{\"b\":2}");
     assertThat(two.status()).isEqualTo(1);
-    assertThat(two.err()).startsWith("sluice: argument 1 is not JSON: Trailing token");
+    assertThat(two.err())
+        .startsWith("sluice: argument 1 holds more than one JSON value: more follows the first");
     Result junk = sluice("append", "t", "{\"a\":0}", "{\"a\":1} xyz");
     assertThat(junk.status()).isEqualTo(1);
-    assertThat(junk.err()).contains("argument 2 is not JSON").contains("nothing was appended");
+    assertThat(junk.err())
+        .contains("argument 2 holds more than one JSON value")
+        .contains("nothing was appended");
     assertThat(exists("t")).isFalse();
 
     Path file = Files.writeString(dir.resolve("two.ndjson"), "{\"a\":0}\n{\"a\":1}{\"a\":2}\n");
     Result line = sluice("append", "t", "--file", file.toString());
     assertThat(line.status()).isEqualTo(1);
     assertThat(line.err())
-        .startsWith("sluice: " + file + " line 2 is not JSON: Trailing token")
+        .startsWith("sluice: " + file + " line 2 holds more than one JSON value")
         .contains("nothing was appended");
     assertThat(exists("t")).isFalse();
   }

@@ -93,7 +93,7 @@ class CliProcessTest {
         assertThat(tail.waitFor(30, TimeUnit.SECONDS)).as("the tail exits").isTrue();
         assertThat(tail.exitValue()).isEqualTo(1);
         assertThat(Files.readString(dir.resolve("tail.err")))
-            .contains("sluice: the consumer stopped: cannot write to standard output")
+            .contains("sluice: cannot write to standard output")
             .doesNotContain("\tat ");
       } finally {
         tail.destroyForcibly().waitFor();
@@ -109,6 +109,46 @@ class CliProcessTest {
         // each window in turn
       }
       assertThat(again).hasSize((int) appended - 1).first().isEqualTo(Map.of("n", 2));
+    }
+    // and so does the CLI's own group tail, however often its reader went away before
+    Done next =
+        run(
+            new ProcessBuilder(
+                command(List.of(), "tail", "s", "--store", store(), "--group", "g2", "--max", "1")),
+            new byte[0]);
+    assertThat(next.status()).as(next.err()).isZero();
+  }
+
+  /** Issue 10 item 1: a group tail stopped by its reader N times still prints the window. */
+  @Test
+  void aWindowThatCouldNotBePrintedIsPrintedByTheNextGroupTail() throws Exception {
+    try (Store s = Sluice.open(store())) {
+      s.stream("s").append(Map.of("n", 1));
+    }
+    for (int i = 0; i < 4; i++) {
+      Process tail =
+          new ProcessBuilder(
+                  command(
+                      List.of(), "tail", "s", "--store", store(), "--group", "g", "--size", "1"))
+              .start();
+      tail.getInputStream().close(); // the reader went away before anything was printed
+      assertThat(tail.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(tail.exitValue())
+          .as(new String(tail.getErrorStream().readAllBytes()))
+          .isEqualTo(1);
+    }
+    Done printed =
+        run(
+            new ProcessBuilder(
+                command(List.of(), "tail", "s", "--store", store(), "--group", "g", "--size", "1")),
+            new byte[0]);
+    assertThat(printed.status()).as(printed.err()).isZero();
+    assertThat(printed.out()).contains("\"values\":[{\"n\":1}]");
+    try (Store s = Sluice.open(store())) {
+      assertThat(s.metadata("s.dlq")).isEmpty();
+      assertThat(s.stream("s").groups())
+          .singleElement()
+          .satisfies(g -> assertThat(g.committed()).isEqualTo(1));
     }
   }
 
