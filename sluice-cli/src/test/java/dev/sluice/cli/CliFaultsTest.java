@@ -63,6 +63,19 @@ class CliFaultsTest {
     }
   }
 
+  /** Appends one record to {@code orders} and dead-letters it. */
+  private void deadLetterOneOrder() {
+    try (Store s = store()) {
+      s.stream("orders").append(Map.of("id", 1));
+      s.streaming("orders")
+          .retry(Retry.none())
+          .once(
+              w -> {
+                throw new IllegalStateException("poison");
+              });
+    }
+  }
+
   // ---- item 2
 
   @Test
@@ -74,7 +87,7 @@ class CliFaultsTest {
     Result junk = sluice("append", "t", "{\"a\":0}", "{\"a\":1} xyz");
     assertThat(junk.status()).isEqualTo(1);
     assertThat(junk.err())
-        .contains("argument 2 holds more than one JSON value")
+        .contains("argument 2 is not JSON: Unrecognized token 'xyz'")
         .contains("nothing was appended");
     assertThat(exists("t")).isFalse();
 
@@ -259,15 +272,7 @@ class CliFaultsTest {
     assertThat(typo).doesNotExist();
 
     // dlq replay with nothing to replay does not bring back a dropped stream
-    try (Store s = store()) {
-      s.stream("orders").append(Map.of("id", 1));
-      s.streaming("orders")
-          .retry(Retry.none())
-          .once(
-              w -> {
-                throw new IllegalStateException("poison");
-              });
-    }
+    deadLetterOneOrder();
     assertThat(sluice("dlq", "replay", "orders").out()).contains("replayed 1 dead letter");
     assertThat(sluice("drop", "orders").status()).isZero();
     Result nothing = sluice("dlq", "replay", "orders");
@@ -343,11 +348,8 @@ class CliFaultsTest {
 
   @Test
   void aFailedRunSaysWhatWasStoredAndSkipResumesItStoringEachLineOnce() throws Exception {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 25; i++) {
-      text.append(i == 17 ? "{oops\n" : "{\"i\":" + i + "}\n");
-    }
-    Path file = Files.writeString(dir.resolve("in.ndjson"), text);
+    Path file = CliRunner.ndjsonWithABadLine(dir.resolve("in.ndjson"), 25, 17);
+    String text = Files.readString(file);
     Result failed = sluice("append", "s", "--file", file.toString(), "--batch-size", "5");
     assertThat(failed.status()).isEqualTo(1);
     assertThat(failed.err())
@@ -358,7 +360,7 @@ class CliFaultsTest {
                 + " double-quote to start field name; stored 15 records (offsets 0..14) from"
                 + " lines 1..15; line 16 and after were not stored; to go on from there, run the"
                 + " command again with --skip 15\n");
-    Files.writeString(file, text.toString().replace("{oops", "{\"i\":17}"));
+    Files.writeString(file, text.replace("{oops", "{\"i\":17}"));
     Result resumed =
         sluice("append", "s", "--file", file.toString(), "--batch-size", "5", "--skip", "15");
     assertThat(resumed.status()).as(resumed.err()).isZero();
@@ -376,15 +378,7 @@ class CliFaultsTest {
 
   @Test
   void deadLetterStreamsCanBeReadButNotConsumedAndTheErrorPointsToDlq() {
-    try (Store s = store()) {
-      s.stream("orders").append(Map.of("id", 1));
-      s.streaming("orders")
-          .retry(Retry.none())
-          .once(
-              w -> {
-                throw new IllegalStateException("poison");
-              });
-    }
+    deadLetterOneOrder();
     assertThat(sluice("streams").out()).contains("orders.dlq");
     assertThat(sluice("info", "orders.dlq").status()).isZero();
     Result tail = sluice("tail", "orders.dlq");

@@ -35,4 +35,13 @@ record CliRunner(Path storeDir) {
   static int raw(StringWriter out, StringWriter err, String... args) {
     return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
   }
+
+  /** Writes {@code lines} lines {@code {"i":n}}, the one at index {@code bad} not JSON. */
+  static Path ndjsonWithABadLine(Path file, int lines, int bad) throws java.io.IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < lines; i++) {
+      text.append(i == bad ? "{oops\n" : "{\"i\":" + i + "}\n");
+    }
+    return java.nio.file.Files.writeString(file, text);
+  }
 }

@@ -65,11 +65,7 @@ class CliTest {
 
   @Test
   void aBadLineStopsBeforeItsBatchAndSaysWhichLine() throws Exception {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 250; i++) {
-      text.append(i == 234 ? "{oops\n" : "{\"i\":" + i + "}\n");
-    }
-    Path file = Files.writeString(dir.resolve("bad.ndjson"), text);
+    Path file = CliRunner.ndjsonWithABadLine(dir.resolve("bad.ndjson"), 250, 234);
     Result r = sluice("append", "s", "-f", file.toString(), "--batch-size", "100");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("line 235 is not JSON");
