@@ -166,7 +166,18 @@ final class AppendCommand implements Callable<Integer> {
     Progress progress = noProgress || total < PROGRESS_FROM_BYTES ? null : new Progress(err, total);
     try (NdjsonLines lines = new NdjsonLines(in, name);
         Run run = new Run(name, progress, lines)) {
-      return run.appendAll();
+      // Ctrl-C or SIGTERM: say what was stored, once the batch being written is in or out
+      Thread onSignal = new Thread(run::stopped, "sluice-append-stopped");
+      Runtime.getRuntime().addShutdownHook(onSignal);
+      try {
+        return run.appendAll();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook reports
+        }
+      }
     }
   }
 
@@ -183,6 +194,8 @@ final class AppendCommand implements Callable<Integer> {
     private long last = -1;
     private long storedThroughLine;
     private long batchFirstLine;
+    private boolean stopped;
+    private boolean reported;
 
     Run(String name, Progress progress, NdjsonLines lines) {
       this.name = name;
@@ -238,7 +251,10 @@ final class AppendCommand implements Callable<Integer> {
       return 0;
     }
 
-    private void flush(long throughLine) {
+    private synchronized void flush(long throughLine) {
+      if (stopped) {
+        throw new SluiceException("stopped by a signal");
+      }
       if (target == null) {
         store = AppendCommand.this.store.open();
         target = store.stream(stream, JSON);
@@ -254,7 +270,19 @@ final class AppendCommand implements Callable<Integer> {
       }
     }
 
-    private int failed(String what) {
+    /** Reports, from the shutdown hook, what a run stopped by a signal stored. */
+    synchronized void stopped() {
+      stopped = true;
+      failed("stopped by a signal");
+      spec.commandLine().getErr().flush();
+      spec.commandLine().getOut().flush();
+    }
+
+    private synchronized int failed(String what) {
+      if (reported) {
+        return Main.FAILED;
+      }
+      reported = true;
       if (progress != null) {
         progress.finish(lines.bytesRead(), appended);
       }

@@ -339,4 +339,45 @@ class CliProcessTest {
   private static void chmod(Path p, String perms) throws IOException {
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
   }
+
+  /** Issue 10 item 13: an append stopped by a signal says what it stored and how to resume. */
+  @Test
+  void anAppendStoppedBySigtermSaysHowManyRecordsItStoredAndWhereToResume() throws Exception {
+    Process append =
+        new ProcessBuilder(
+                command(List.of(), "append", "s", "--store", store(), "--batch-size", "5"))
+            .redirectError(dir.resolve("append.err").toFile())
+            .start();
+    try {
+      var stdin = append.getOutputStream();
+      for (int i = 0; i < 12; i++) {
+        stdin.write(("{\"i\":" + i + "}\n").getBytes(StandardCharsets.UTF_8));
+      }
+      stdin.flush(); // and kept open: the command waits for more
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(dir.resolve("store").resolve("sluice.db")) || stored() < 10) {
+        assertThat(System.nanoTime()).as("two batches stored").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      // SIGTERM, with standard input still open (Process.destroy would close it first)
+      Process kill = new ProcessBuilder("kill", "-TERM", "" + append.pid()).start();
+      assertThat(kill.waitFor()).isZero();
+      assertThat(append.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String err = Files.readString(dir.resolve("append.err"));
+      assertThat(err)
+          .isEqualTo(
+              "sluice: stopped by a signal; stored 10 records (offsets 0..9) from lines 1..10;"
+                  + " line 11 and after were not stored; to go on from there, run the command"
+                  + " again with --skip 10\n");
+    } finally {
+      append.destroyForcibly().waitFor();
+    }
+    assertThat(stored()).isEqualTo(10);
+  }
+
+  private long stored() {
+    try (Store s = Sluice.open(store())) {
+      return s.metadata("s").map(m -> m.recordCount()).orElse(0L);
+    }
+  }
 }
