@@ -30,22 +30,34 @@ final class ReaderPool {
   }
 
   /**
-   * A connection that cannot write. Where the directory is not writable, SQLite cannot create the
-   * WAL index it needs to read; then the database is opened as immutable, a snapshot that is fine
-   * for a command that reads once.
+   * A connection that cannot write. Where the directory is not writable and SQLite cannot use the
+   * WAL index ({@code sluice.db-shm} is missing), the database is opened as immutable: a snapshot
+   * of the main file, fine for a command that reads once.
    */
   static Connection connectReadOnly(Path db) throws SQLException {
-    boolean writableDir = java.nio.file.Files.isWritable(db.getParent());
+    String uri = "jdbc:sqlite:" + db.toUri().toString().replaceFirst("^file:/+", "file:/");
+    try {
+      return readOnly(uri + "?mode=ro");
+    } catch (SQLException e) {
+      if (java.nio.file.Files.isWritable(db.getParent())) {
+        throw e;
+      }
+      return readOnly(uri + "?mode=ro&immutable=1");
+    }
+  }
+
+  private static Connection readOnly(String url) throws SQLException {
     java.util.Properties props = new java.util.Properties();
     props.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
-    String uri = db.toUri().toString().replaceFirst("^file:/+", "file:/");
-    Connection c =
-        java.sql.DriverManager.getConnection(
-            "jdbc:sqlite:" + uri + (writableDir ? "?mode=ro" : "?mode=ro&immutable=1"), props);
+    Connection c = java.sql.DriverManager.getConnection(url, props);
     try (java.sql.Statement s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout = 10000");
+      s.executeQuery("SELECT count(*) FROM sqlite_master").close(); // fails here without the index
+      return c;
+    } catch (SQLException e) {
+      c.close();
+      throw e;
     }
-    return c;
   }
 
   /** Work done with a pooled read connection. */
