@@ -26,14 +26,13 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code java -jar sluice-bench/target/sluice-bench.jar purge [rounds=5]
  * [records=1000000] [samples=10000] [cap seconds=600]}. Each round fills stream {@code big} with
- * {@code records} records of ~98-byte JSON ({@code appendAll} of pre-encoded bytes, batches of
- * 10,000), then a producer appends one record per millisecond with the synchronous {@code append}
- * to stream {@code probe} ({@code samples} appends, timing each call): first with no purge, then
- * right after {@code drop("big")} while the purge runs. The purge phase goes on until the purge has
- * finished (its queue empty and no free page left) and at least {@code samples} appends were timed.
- * Reported per round: p50/p99/p99.9/max of each phase (the purge phase stops waiting for the purge
- * after the cap), the ratio of their p99s and the purge's duration; then the medians over the
- * rounds.
+ * {@code records} records of ~95-byte JSON ({@code appendAll} of pre-encoded bytes, batches of
+ * 10,000), then a producer appends one record per millisecond (a late one is sent at once, never
+ * skipped) with the synchronous {@code append} to stream {@code probe}, timing each call: first
+ * {@code samples} appends with no purge, then, right after {@code drop("big")}, every append until
+ * the purge has finished (its queue empty and no free page left) or the cap has passed. Reported
+ * per round: p50/p99/p99.9/max of each phase, the ratio of their p99s, the purge's duration; then
+ * the medians over the rounds and the percentiles of all rounds' samples pooled.
  */
 public final class PurgeBench {
   private static final long PERIOD_NANOS = 1_000_000L;
@@ -75,8 +74,8 @@ public final class PurgeBench {
     System.out.printf(
         Locale.ROOT,
         "purge benchmark: %d rounds; each fills a stream with %,d records of ~%d-byte JSON, then"
-            + " times %,d synchronous appends of one record per ms, with no purge and while the"
-            + " dropped stream is purged; sync NORMAL%n",
+            + " times synchronous appends of one record per ms: %,d with no purge, then all of"
+            + " those made while the dropped stream is purged; sync NORMAL%n",
         rounds,
         records,
         payload.get(0).length,
@@ -88,6 +87,8 @@ public final class PurgeBench {
 
     Path storeDir = dir.resolve("store");
     Map<String, List<Double>> medians = new LinkedHashMap<>();
+    List<long[]> pooledQuiet = new ArrayList<>();
+    List<long[]> pooledBusy = new ArrayList<>();
     try (Store store = Sluice.open("sqlite:" + storeDir);
         Connection watch =
             DriverManager.getConnection("jdbc:sqlite:" + storeDir.resolve("sluice.db"))) {
@@ -126,7 +127,7 @@ public final class PurgeBench {
             timeAppends(
                 probe,
                 probeValue,
-                samples,
+                1,
                 () -> {
                   synchronized (purgeDone) {
                     return purgeDone[0] != 0;
@@ -169,6 +170,8 @@ public final class PurgeBench {
         add(medians, "p99 ratio (purge / no purge)", ratio);
         add(medians, "purge seconds", purgeSeconds);
         add(medians, "drop() ms", dropNanos / 1e6);
+        pooledQuiet.add(quiet);
+        pooledBusy.add(busy);
       }
     }
     System.out.println();
@@ -183,7 +186,24 @@ public final class PurgeBench {
           String.join(
               " ", e.getValue().stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList()));
     }
+    long[] quiet = pool(pooledQuiet);
+    long[] busy = pool(pooledBusy);
+    System.out.printf(
+        Locale.ROOT,
+        "%npooled, no purge:     %s (%,d appends)%npooled, during purge: %s (%,d appends)%n"
+            + "pooled p99 ratio %.2f%n",
+        summary(quiet),
+        quiet.length,
+        summary(busy),
+        busy.length,
+        (double) Measure.percentile(busy, 0.99) / Math.max(1, Measure.percentile(quiet, 0.99)));
     System.out.println("load after: " + Measure.load());
+  }
+
+  private static long[] pool(List<long[]> runs) {
+    long[] all = runs.stream().flatMapToLong(Arrays::stream).toArray();
+    Arrays.sort(all);
+    return all;
   }
 
   private static void add(Map<String, List<Double>> medians, String key, double value) {

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * least one record), at most a row budget, and the row budget adapts so that a step's work takes
  * about {@link #TARGET_NANOS}: halved after a slow step, doubled after a quick one, between 1 and
  * {@link #MAX_ROWS}. (The statement this replaces, {@code DELETE … WHERE ofs IN (SELECT … LIMIT
- * 5000)}, took 15–40 s per batch on a 270 MB store, holding the write lock throughout.) Then {@code
- * PRAGMA incremental_vacuum(n)} returns free pages in steps bounded and adapted the same way. A
- * step that fails (a full disk) is retried after a pause that doubles up to 30 s; the thread ends
- * when nothing is left and starts again on the next request. Safe with several processes purging
- * one store at once: every step reads what is left inside its own transaction.
+ * 5000)}, took 15–40 s per batch on a 270 MB store, holding the write lock throughout.) After each
+ * step it rests as long as the step took, so writers get the lock at least half the time. Then
+ * {@code PRAGMA incremental_vacuum(n)} returns free pages in steps bounded and adapted the same
+ * way. A step that fails (a full disk) is retried after a pause that doubles up to 30 s; the thread
+ * ends when nothing is left and starts again on the next request. Safe with several processes
+ * purging one store at once: every step reads what is left inside its own transaction.
  */
 final class Purger {
   private static final Logger LOG = LoggerFactory.getLogger(Purger.class);
@@ -39,6 +41,8 @@ final class Purger {
   static final long TARGET_NANOS = 2_000_000L;
 
   private static final int MAX_PAGES = 4_096;
+  private static final long MIN_REST_NANOS = 1_000_000L;
+  private static final long MAX_REST_NANOS = 100_000_000L;
 
   /** One transaction's work, for tests and logs. */
   record Step(long streamId, int rows, long bytes, long nanos) {}
@@ -132,6 +136,8 @@ final class Purger {
           LOG.info("purging dropped streams of {} works again", name);
           failures = 0;
         }
+      } catch (InterruptedException e) {
+        break; // closing
       } catch (SluiceException e) {
         if (isClosed()) {
           break;
@@ -153,12 +159,18 @@ final class Purger {
     }
   }
 
-  /** Deletes one range of a purged stream's records; false when the queue is empty. */
-  private boolean deleteStep() {
+  /**
+   * Deletes one range of a purged stream's records; false when the queue is empty. Then rests as
+   * long as the step took, queueing and commit included (at least 1 ms), so the purge takes at most
+   * about half of the write lock and of a core, and less when writers keep the lock busy.
+   */
+  private boolean deleteStep() throws InterruptedException {
+    long start = System.nanoTime();
     Step step = writes.write(this::deleteSome);
     if (step == null) {
       return false;
     }
+    rest(start);
     if (step.nanos() > TARGET_NANOS) {
       rowBudget = Math.max(1, rowBudget / 2);
     } else if (step.nanos() < TARGET_NANOS / 2 && step.rows() == rowBudget) {
@@ -166,6 +178,11 @@ final class Purger {
     }
     onStep.accept(step);
     return true;
+  }
+
+  private static void rest(long stepStart) throws InterruptedException {
+    long took = System.nanoTime() - stepStart;
+    TimeUnit.NANOSECONDS.sleep(Math.max(MIN_REST_NANOS, Math.min(took, MAX_REST_NANOS)));
   }
 
   private Step deleteSome(Connection c) throws SQLException {
@@ -225,8 +242,10 @@ final class Purger {
   }
 
   /** Gives up to a page budget of free pages back to the file system; false when none is left. */
-  private boolean vacuumStep() {
+  private boolean vacuumStep() throws InterruptedException {
+    long start = System.nanoTime();
     long[] freed = writes.write(this::vacuumSome);
+    rest(start);
     if (freed[0] > TARGET_NANOS) {
       pageBudget = Math.max(16, pageBudget / 2);
     } else if (freed[0] < TARGET_NANOS / 2) {
