@@ -25,14 +25,16 @@ import java.util.stream.Stream;
  * with no purge, in the same store and process (issue 10 item 7).
  *
  * <p>Usage: {@code java -jar sluice-bench/target/sluice-bench.jar purge [rounds=5]
- * [records=1000000] [samples=10000] [cap seconds=600]}. Each round fills stream {@code big} with
- * {@code records} records of ~95-byte JSON ({@code appendAll} of pre-encoded bytes, batches of
- * 10,000), then a producer appends one record per millisecond (a late one is sent at once, never
- * skipped) with the synchronous {@code append} to stream {@code probe}, timing each call: first
- * {@code samples} appends with no purge, then, right after {@code drop("big")}, every append until
- * the purge has finished (its queue empty and no free page left) or the cap has passed. Reported
- * per round: p50/p99/p99.9/max of each phase, the ratio of their p99s, the purge's duration; then
- * the medians over the rounds and the percentiles of all rounds' samples pooled.
+ * [records=1000000] [samples=10000] [cap seconds=600]}. First one record of 10 MB goes to stream
+ * {@code x}, as in the issue's report (it sits just below the big stream in the records table, and
+ * made the old purge take 30–50 s per batch). Each round fills stream {@code big} with {@code
+ * records} records of ~95-byte JSON ({@code appendAll} of pre-encoded bytes, batches of 10,000),
+ * then a producer appends one record per millisecond (a late one is sent at once, never skipped)
+ * with the synchronous {@code append} to stream {@code probe}, timing each call: first {@code
+ * samples} appends with no purge, then, right after {@code drop("big")}, every append until the
+ * purge has finished (its queue empty and no free page left) or the cap has passed. Reported per
+ * round: p50/p99/p99.9/max of each phase, the ratio of their p99s, the purge's duration; then the
+ * medians over the rounds and the percentiles of all rounds' samples pooled.
  */
 public final class PurgeBench {
   private static final long PERIOD_NANOS = 1_000_000L;
@@ -75,7 +77,8 @@ public final class PurgeBench {
         Locale.ROOT,
         "purge benchmark: %d rounds; each fills a stream with %,d records of ~%d-byte JSON, then"
             + " times synchronous appends of one record per ms: %,d with no purge, then all of"
-            + " those made while the dropped stream is purged; sync NORMAL%n",
+            + " those made while the dropped stream is purged; a 10 MB record in a stream below;"
+            + " sync NORMAL%n",
         rounds,
         records,
         payload.get(0).length,
@@ -92,6 +95,8 @@ public final class PurgeBench {
     try (Store store = Sluice.open("sqlite:" + storeDir);
         Connection watch =
             DriverManager.getConnection("jdbc:sqlite:" + storeDir.resolve("sluice.db"))) {
+      // As in issue 10's report: one 10 MB record in a stream created before the big one.
+      store.stream("x", Codecs.bytes()).append(new byte[10 << 20]);
       EventStream<Map<String, Object>> probe = store.stream("probe");
       for (int round = 1; round <= rounds; round++) {
         EventStream<byte[]> big = store.stream("big", Codecs.bytes());
