@@ -18,16 +18,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each transaction deletes one range of offsets ({@code ofs BETWEEN lo AND hi}, a search on the
  * primary key, from the highest offsets down), bounded three ways: at most {@link #MAX_BYTES} of
- * keys and values (but always at least one record), at most a row budget, and the row budget adapts
- * so that a step's work takes about {@link #TARGET_NANOS}: halved after a slow step, doubled after
- * a quick one, between 1 and {@link #MAX_ROWS}. (The statement this replaces, {@code DELETE … WHERE
- * ofs IN (SELECT … LIMIT 5000)}, took 15–40 s per batch on a 270 MB store, holding the write lock
- * throughout.) After each step it rests as long as the step took, so writers get the lock at least
- * half the time. Then {@code PRAGMA incremental_vacuum(n)} returns free pages in steps bounded and
- * adapted the same way. A step that fails (a full disk) is retried after a pause that doubles up to
- * 30 s; the thread ends when nothing is left and starts again on the next request. Safe with
- * several processes purging one store at once: every step reads what is left inside its own
- * transaction.
+ * keys and values (but always at least one record), at most a row budget, and about {@link
+ * #TARGET_NANOS} of work: the range is deleted in chunks that start at one row and grow while rows
+ * are cheap, and the step ends once the target is spent. The row budget adapts too: halved after a
+ * slow step, doubled after a quick full one, between 1 and {@link #MAX_ROWS}. (The statement this
+ * replaces, {@code DELETE … WHERE ofs IN (SELECT … LIMIT 5000)}, took 15–50 s per batch on a 270 MB
+ * store, holding the write lock throughout.) After each step it rests as long as the step took, so
+ * writers get the lock at least half the time. Then {@code PRAGMA incremental_vacuum(n)} returns
+ * free pages in steps bounded and adapted the same way. A step that fails (a full disk) is retried
+ * after a pause that doubles up to 30 s; the thread ends when nothing is left and starts again on
+ * the next request. Safe with several processes purging one store at once: every step reads what is
+ * left inside its own transaction.
  */
 final class Purger {
   private static final Logger LOG = LoggerFactory.getLogger(Purger.class);
@@ -175,6 +176,7 @@ final class Purger {
     if (step.nanos() > TARGET_NANOS) {
       rowBudget = Math.max(1, rowBudget / 2);
     } else if (step.nanos() < TARGET_NANOS / 2 && step.rows() == rowBudget) {
+      // every row the budget allowed was deleted in well under the target
       rowBudget = Math.min(MAX_ROWS, rowBudget * 2);
     }
     onStep.accept(step);
@@ -196,15 +198,16 @@ final class Purger {
       }
       id = rs.getLong(1);
     }
-    long lo = -1;
-    long hi = -1;
+    // The offsets to delete, highest first, and their sizes.
+    long[] offsets = new long[rowBudget];
+    long[] sizes = new long[rowBudget];
     long bytes = 0;
     int rows = 0;
     // length() of a BLOB reads the record's header only, never its overflow pages. From the top
     // down: a record with overflow pages just below the stream (a 10 MB value of the stream with
     // the next lower id) can be a divider key of the b-tree, and SQLite reads a divider's whole
     // payload to compare a key with it; seeks at the bottom of the stream, one per deleted row,
-    // cost ~1.7 ms each there, and only the last few rows pay that when deleting downwards.
+    // cost ~1.7 ms each there, and only the last rows pay that when deleting downwards.
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT ofs, length(value) + ifnull(length(key), 0) FROM records"
@@ -217,10 +220,8 @@ final class Purger {
           if (rows > 0 && bytes + size > MAX_BYTES) {
             break;
           }
-          if (rows == 0) {
-            hi = rs.getLong(1);
-          }
-          lo = rs.getLong(1);
+          offsets[rows] = rs.getLong(1);
+          sizes[rows] = size;
           bytes += size;
           rows++;
         }
@@ -236,14 +237,34 @@ final class Purger {
       }
       return new Step(id, 0, 0, System.nanoTime() - start);
     }
+    // In chunks that start at one row and grow while rows are cheap, so that a step that reaches
+    // expensive rows (above) stops within about the target instead of after the whole budget.
+    int deleted = 0;
+    long deletedBytes = 0;
+    int chunk = 1;
     try (PreparedStatement ps =
         c.prepareStatement("DELETE FROM records WHERE stream_id = ? AND ofs BETWEEN ? AND ?")) {
       ps.setLong(1, id);
-      ps.setLong(2, lo);
-      ps.setLong(3, hi);
-      ps.executeUpdate();
+      while (deleted < rows) {
+        int end = Math.min(rows, deleted + chunk);
+        long chunkStart = System.nanoTime();
+        ps.setLong(2, offsets[end - 1]);
+        ps.setLong(3, offsets[deleted]);
+        ps.executeUpdate();
+        long now = System.nanoTime();
+        for (int k = deleted; k < end; k++) {
+          deletedBytes += sizes[k];
+        }
+        long perRow = Math.max(1, (now - chunkStart) / (end - deleted));
+        deleted = end;
+        long left = TARGET_NANOS - (now - start);
+        if (left <= 0) {
+          break;
+        }
+        chunk = (int) Math.max(1, Math.min(chunk * 2L, left / perRow));
+      }
     }
-    return new Step(id, rows, bytes, System.nanoTime() - start);
+    return new Step(id, deleted, deletedBytes, System.nanoTime() - start);
   }
 
   /** Gives up to a page budget of free pages back to the file system; false when none is left. */

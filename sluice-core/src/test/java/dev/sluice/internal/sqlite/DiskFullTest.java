@@ -13,10 +13,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -117,12 +113,7 @@ class DiskFullTest {
         assertThat(records.get(i).value()).as("record %d", i).isEqualTo(acknowledged.get(i));
       }
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.resolve("sluice.db"));
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
-      rs.next();
-      assertThat(rs.getString(1)).isEqualTo("ok");
-    }
+    assertThat(StoreDb.query(store, "PRAGMA integrity_check")).isEqualTo("ok");
   }
 
   private static byte[] value(int i) throws IOException {

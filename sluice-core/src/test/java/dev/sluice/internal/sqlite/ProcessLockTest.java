@@ -7,10 +7,6 @@ import dev.sluice.Store;
 import dev.sluice.internal.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,12 +102,7 @@ class ProcessLockTest {
   }
 
   private String query(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store().resolve("sluice.db"));
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return StoreDb.query(store(), sql);
   }
 
   private static void awaitLine(Path log, String line, Process child) throws Exception {

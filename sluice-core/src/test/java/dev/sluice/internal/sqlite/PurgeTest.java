@@ -9,11 +9,6 @@ import dev.sluice.Store;
 import dev.sluice.internal.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -97,12 +92,7 @@ class PurgeTest {
     }
   }
 
-  private String query(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store().resolve("sluice.db"));
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+  private String query(String sql) throws Exception {
+    return StoreDb.query(store(), sql);
   }
 }
