@@ -4,7 +4,9 @@ import dev.sluice.Sluice;
 import dev.sluice.Store;
 import dev.sluice.StoreOptions;
 import dev.sluice.spi.StoreProvider;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -18,6 +20,7 @@ public final class Stores {
   private static final Map<String, SharedStore> OPEN = new HashMap<>();
   private static volatile Map<String, StoreProvider> providers;
   private static volatile Store defaultStore;
+  private static boolean exitHookAdded;
 
   private Stores() {}
 
@@ -28,6 +31,10 @@ public final class Stores {
     StoreProvider provider = provider(url);
     String canonical = provider.canonicalUrl(url);
     synchronized (OPEN) {
+      if (!exitHookAdded) {
+        Runtime.getRuntime().addShutdownHook(new Thread(Stores::closeAllAtExit, "sluice-exit"));
+        exitHookAdded = true;
+      }
       SharedStore shared = OPEN.get(canonical);
       if (shared == null) {
         shared = new SharedStore(canonical, provider.open(canonical, options), options);
@@ -67,8 +74,27 @@ public final class Stores {
       }
     }
     if (last) {
-      shared.stopJobs();
-      shared.backend().close();
+      shared.close();
+    }
+  }
+
+  /**
+   * At JVM exit (the end of main, {@code System.exit}, SIGTERM, Ctrl-C), stops the consumers of
+   * every store still open, which releases their claims, and closes the store, which removes its
+   * process lock file. Handles closed later find their store closed already.
+   */
+  private static void closeAllAtExit() {
+    List<SharedStore> open;
+    synchronized (OPEN) {
+      open = new ArrayList<>(OPEN.values());
+      OPEN.clear();
+    }
+    for (SharedStore shared : open) {
+      try {
+        shared.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing {} at exit failed", shared.url(), e);
+      }
     }
   }
 
@@ -83,10 +109,7 @@ public final class Stores {
           if (url == null || url.isBlank()) {
             url = System.getProperty("sluice.url", Sluice.DEFAULT_URL);
           }
-          store = open(url, StoreOptions.defaults());
-          Store toClose = store;
-          Runtime.getRuntime()
-              .addShutdownHook(new Thread(toClose::close, "sluice-default-store-close"));
+          store = open(url, StoreOptions.defaults()); // closed at exit, as every open store is
           defaultStore = store;
         }
       }

@@ -6,9 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
@@ -71,7 +69,13 @@ final class ReaderPool {
     try {
       return work.apply(reader);
     } catch (SQLException e) {
+      reader.statements.reset(); // the failed statement may be finalized
       throw new StoreException("read from " + db + " failed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      if (Writer.causedBySql(e)) {
+        reader.statements.reset();
+      }
+      throw e;
     } finally {
       idle.offer(reader);
     }
@@ -120,10 +124,11 @@ final class ReaderPool {
   /** One read connection and its prepared statements. */
   static final class Reader {
     private final Connection connection;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Statements statements;
 
     Reader(Connection connection) {
       this.connection = connection;
+      this.statements = new Statements(connection);
     }
 
     Connection connection() {
@@ -131,12 +136,7 @@ final class ReaderPool {
     }
 
     PreparedStatement prepare(String sql) throws SQLException {
-      PreparedStatement ps = statements.get(sql);
-      if (ps == null) {
-        ps = connection.prepareStatement(sql);
-        statements.put(sql, ps);
-      }
-      return ps;
+      return statements.prepare(sql);
     }
   }
 }

@@ -26,9 +26,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,7 +44,6 @@ import org.slf4j.LoggerFactory;
 final class SqliteBackend implements StoreBackend, GroupTables {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteBackend.class);
   static final String DB_FILE = "sluice.db";
-  private static final int PURGE_BATCH = 5_000;
   private static final long WAL_SIZE_LIMIT = 64L << 20;
 
   private final String url;
@@ -57,11 +54,9 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   private final Writer writer;
   private final ReaderPool readers;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Object purgeLock = new Object();
-  private Thread purger;
+  private final Purger purger;
   private final Signals signals = new Signals();
   private final Processes processes;
-  private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
   private final Thread poller;
   private final Thread checkpointer;
   private final boolean readOnly;
@@ -77,6 +72,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     this.readers = new ReaderPool(dir.resolve(DB_FILE), readOnly);
     // read-only: no lock file, no writer, no background work, nothing written to the directory
     this.processes = readOnly ? null : new Processes(dir.resolve("procs"));
+    this.purger = readOnly ? null : new Purger(url, this::writeSql);
     this.writer =
         readOnly
             ? null
@@ -171,7 +167,9 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     }
     LOG.info("Sluice store opened at {} (sync {})", dir, options.sync());
     // Only after the lock is released: the purger writes through the writer thread, which takes it.
-    backend.startPurgeIfNeeded();
+    if (backend.purgeQueued()) {
+      backend.purger.request();
+    }
     return backend;
   }
 
@@ -195,6 +193,30 @@ final class SqliteBackend implements StoreBackend, GroupTables {
       return new StoreException("cannot write the store database " + db + ": " + message, e);
     }
     return new StoreException("cannot open the store database " + db + ": " + message, e);
+  }
+
+  Processes processes() {
+    return processes;
+  }
+
+  Purger purger() {
+    return purger;
+  }
+
+  /**
+   * Whether dropped streams' records or free pages wait for the purger (left by an earlier run).
+   */
+  private boolean purgeQueued() {
+    return readers.with(
+        r -> {
+          try (ResultSet rs =
+              r.prepare(
+                      "SELECT EXISTS(SELECT 1 FROM purge)"
+                          + " OR (SELECT freelist_count FROM pragma_freelist_count) > 0")
+                  .executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+          }
+        });
   }
 
   @Override
@@ -311,7 +333,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   public boolean drop(String stream) {
     boolean dropped = writeSql(c -> dropRow(c, stream) != null);
     if (dropped) {
-      startPurgeIfNeeded();
+      purger.request();
     }
     return dropped;
   }
@@ -328,7 +350,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
               retention == null ? Retention.forever().toString() : retention);
           return null;
         });
-    startPurgeIfNeeded();
+    purger.request();
   }
 
   /** Deletes a stream's row and queues its records for purging; returns its retention. */
@@ -387,78 +409,6 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     }
   }
 
-  /** Deletes purged streams' records in bounded transactions on a background thread. */
-  private void startPurgeIfNeeded() {
-    synchronized (purgeLock) {
-      if (purger != null && purger.isAlive()) {
-        return;
-      }
-      purger = new Thread(this::purge, "sluice-sqlite-purge-" + dir.getFileName());
-      purger.setDaemon(true);
-      purger.start();
-    }
-  }
-
-  private void purge() {
-    try {
-      while (!closed.get()) {
-        int deleted = writeSql(this::purgeSome);
-        if (deleted < 0) {
-          break;
-        }
-      }
-      if (!closed.get()) {
-        writeSql(
-            c -> {
-              try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA incremental_vacuum");
-              }
-              return null;
-            });
-      }
-    } catch (SluiceException e) {
-      if (!closed.get()) {
-        LOG.warn("purging dropped streams of {} stopped; it resumes at next open", url, e);
-      }
-    }
-  }
-
-  /** Deletes up to one batch of purged records; returns -1 when nothing is left. */
-  private int purgeSome(Connection c) throws SQLException {
-    long id;
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT stream_id FROM purge LIMIT 1")) {
-      if (!rs.next()) {
-        return -1;
-      }
-      id = rs.getLong(1);
-    }
-    int deleted;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "DELETE FROM records WHERE stream_id = ?1 AND ofs IN"
-                + " (SELECT ofs FROM records WHERE stream_id = ?1 ORDER BY ofs LIMIT ?2)")) {
-      ps.setLong(1, id);
-      ps.setInt(2, PURGE_BATCH);
-      deleted = ps.executeUpdate();
-    }
-    if (deleted == 0) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM windows WHERE stream_id = ?")) {
-        ps.setLong(1, id);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM groups WHERE stream_id = ?")) {
-        ps.setLong(1, id);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM purge WHERE stream_id = ?")) {
-        ps.setLong(1, id);
-        ps.executeUpdate();
-      }
-    }
-    return deleted;
-  }
-
   private void ensureWritable() {
     ensureOpen();
     if (readOnly) {
@@ -482,20 +432,10 @@ final class SqliteBackend implements StoreBackend, GroupTables {
       closeQuietly(writerConnection);
       return;
     }
+    purger.close();
     writer.close();
     poller.interrupt();
     checkpointer.interrupt();
-    Thread p;
-    synchronized (purgeLock) {
-      p = purger;
-    }
-    if (p != null) {
-      try {
-        p.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
     try {
       poller.join(5_000);
       checkpointer.join(5_000);
@@ -569,7 +509,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
           c -> {
             try {
               return work.apply(
-                  new SqlGroupTx(c, this::prepareForWriter, writer::appendInTask, clock.millis()));
+                  new SqlGroupTx(c, writer::prepare, writer::appendInTask, clock.millis()));
             } catch (Exception e) {
               throw new Checked(e);
             }
@@ -590,16 +530,6 @@ final class SqliteBackend implements StoreBackend, GroupTables {
       }
     }
     return null;
-  }
-
-  /** Only called inside writer transactions, which run one at a time. */
-  private PreparedStatement prepareForWriter(String sql) throws SQLException {
-    PreparedStatement ps = writerStatements.get(sql);
-    if (ps == null) {
-      ps = writerConnection.prepareStatement(sql);
-      writerStatements.put(sql, ps);
-    }
-    return ps;
   }
 
   /**
@@ -658,13 +588,17 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     void changed(Statement statement, boolean first) throws SQLException;
   }
 
-  /** Runs a watcher thread's loop on a connection of its own until the store closes. */
+  /**
+   * Runs a watcher thread's loop on a connection of its own until the store closes. A failure (a
+   * full disk fails checkpoints) is logged once; the watcher reconnects every second until it works
+   * again, and then treats the database as changed.
+   */
   private void watchChanges(String role, Pause pause, OnChange onChange) {
-    Connection c = null;
-    try {
-      c = connect(dir.resolve(DB_FILE));
-      long seen = -1;
-      try (Statement s = c.createStatement()) {
+    boolean failing = false;
+    while (!closed.get()) {
+      try (Connection c = connect(dir.resolve(DB_FILE));
+          Statement s = c.createStatement()) {
+        long seen = -1;
         while (!closed.get()) {
           if (!pause.next()) {
             continue;
@@ -675,19 +609,30 @@ final class SqliteBackend implements StoreBackend, GroupTables {
             version = rs.getLong(1);
           }
           if (version != seen) {
-            onChange.changed(s, seen < 0);
+            onChange.changed(s, seen < 0 && !failing);
             seen = version;
           }
+          if (failing) {
+            LOG.info("the {} of {} works again", role, url);
+            failing = false;
+          }
+        }
+      } catch (InterruptedException e) {
+        return; // closing
+      } catch (SQLException e) {
+        if (closed.get()) {
+          return;
+        }
+        if (!failing) {
+          LOG.warn("the {} of {} failed; retrying every second", role, url, e);
+          failing = true;
+        }
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          return;
         }
       }
-    } catch (InterruptedException e) {
-      // closing
-    } catch (SQLException e) {
-      if (!closed.get()) {
-        LOG.warn("the {} of {} stopped", role, url, e);
-      }
-    } finally {
-      closeQuietly(c);
     }
   }
 }
