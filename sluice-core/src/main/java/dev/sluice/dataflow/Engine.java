@@ -69,6 +69,7 @@ final class Engine {
    */
   static List<Epoched<Object>> runFed(
       Dataflow<?, ?> flow, Iterable<? extends Epoched<?>> input, int workers) {
+    refuseIfInterrupted();
     @SuppressWarnings("unchecked")
     BlockingQueue<Epoched<?>[]>[] feeds = new BlockingQueue[workers];
     @SuppressWarnings("unchecked")
@@ -111,6 +112,7 @@ final class Engine {
 
   /** Runs {@code workers} threads, each with its own input and output. */
   static void runThreads(Dataflow<?, ?> flow, int workers, WorkerIo io) {
+    refuseIfInterrupted();
     Run run = new Run(flow, workers, io);
     run.start();
     run.await();
@@ -128,6 +130,9 @@ final class Engine {
       while (items.hasNext()) {
         if (control.aborted) {
           return;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("the calling thread was interrupted");
         }
         int worker = next;
         next = next + 1 == workers ? 0 : next + 1;
@@ -161,6 +166,13 @@ final class Engine {
       if (control.aborted) {
         return;
       }
+    }
+  }
+
+  /** A caller interrupted before the run starts gets no work done: no thread is started. */
+  private static void refuseIfInterrupted() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted(new InterruptedException("the calling thread was interrupted"));
     }
   }
 

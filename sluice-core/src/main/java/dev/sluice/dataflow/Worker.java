@@ -47,7 +47,7 @@ final class Worker {
     }
     this.stages = new KeyedStage[exchanges + 1];
     this.outbox = inboxes == null ? null : new Outbox(index, inboxes, exchanges + 1);
-    this.input = new InputStage(index);
+    this.input = new InputStage(index, control);
     Emitter tail = input;
     int stage = 0;
     for (int i = 0; i < steps.size(); i++) {
@@ -100,17 +100,22 @@ final class Worker {
    * interrupt flag between items.
    */
   void runAlone(Iterator<? extends Epoched<?>> items) throws Exception {
-    int sinceCheck = 0;
+    // the flag is a plain field read: cheap enough to check at every item
+    checkInterrupt();
     while (items.hasNext()) {
-      input.accept(items.next());
-      if (++sinceCheck == 1024) {
-        sinceCheck = 0;
-        if (Thread.currentThread().isInterrupted()) {
-          throw Engine.interrupted(null);
-        }
-      }
+      Epoched<?> item = items.next();
+      checkInterrupt();
+      input.accept(item);
     }
+    checkInterrupt();
     input.finish();
+    checkInterrupt();
+  }
+
+  private static void checkInterrupt() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw Engine.interrupted(new InterruptedException("the calling thread was interrupted"));
+    }
   }
 
   /**
@@ -159,6 +164,7 @@ final class Worker {
   private boolean drain() throws Exception {
     boolean worked = false;
     for (int i = 0; i < 64; i++) {
+      control.checkAbort();
       Outbox.Batch batch = inbox.poll();
       if (batch == null) {
         break;
@@ -186,6 +192,7 @@ final class Worker {
   private void receive(Outbox.Batch batch) throws Exception {
     KeyedStage stage = stages[batch.stage];
     for (int i = 0; i < batch.size; i++) {
+      control.checkAbort();
       stage.receive(batch.source, batch.epochs[i], (KV<Object, Object>) batch.items[i]);
     }
     if (batch.hasFrontier) {

@@ -21,18 +21,33 @@ final class BatchQueue implements Outlet {
   private int count;
   private volatile int depth;
   private volatile long items;
+  private volatile long moves;
   private volatile boolean cancelled;
+  private final Waits waits;
 
-  BatchQueue(int capacity) {
+  /**
+   * @param capacity whole batches; at least 1 (see {@link QueueSize#capacity}), or nothing could
+   *     ever pass
+   * @param waits counts this run's threads waiting here
+   */
+  BatchQueue(int capacity, Waits waits) {
     ring = new Batch[capacity];
+    this.waits = waits;
   }
 
   @Override
   public void put(Batch batch) throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (count == ring.length && !cancelled) {
-        notFull.await();
+      if (count == ring.length && !cancelled) {
+        waits.enter();
+        try {
+          while (count == ring.length && !cancelled) {
+            notFull.await();
+          }
+        } finally {
+          waits.exit();
+        }
       }
       if (cancelled) {
         throw RunCancelled.INSTANCE;
@@ -41,6 +56,7 @@ final class BatchQueue implements Outlet {
       count++;
       depth = count;
       items += batch.size;
+      moves++;
       notEmpty.signal();
     } finally {
       lock.unlock();
@@ -56,13 +72,20 @@ final class BatchQueue implements Outlet {
     lock.lockInterruptibly();
     try {
       long left = nanos;
-      while (count == 0 && !cancelled) {
-        if (nanos == Long.MAX_VALUE) {
-          notEmpty.await();
-        } else if (left <= 0) {
-          return null;
-        } else {
-          left = notEmpty.awaitNanos(left);
+      if (count == 0 && !cancelled) {
+        waits.enter();
+        try {
+          while (count == 0 && !cancelled) {
+            if (nanos == Long.MAX_VALUE) {
+              notEmpty.await();
+            } else if (left <= 0) {
+              return null;
+            } else {
+              left = notEmpty.awaitNanos(left);
+            }
+          }
+        } finally {
+          waits.exit();
         }
       }
       if (cancelled) {
@@ -74,6 +97,7 @@ final class BatchQueue implements Outlet {
       count--;
       depth = count;
       items -= batch.size;
+      moves++;
       if (count <= ring.length / 2) {
         notFull.signal();
       }
@@ -101,6 +125,11 @@ final class BatchQueue implements Outlet {
 
   long items() {
     return items;
+  }
+
+  /** Batches put and taken so far: changes whenever the queue moves. */
+  long moves() {
+    return moves;
   }
 
   int capacity() {
