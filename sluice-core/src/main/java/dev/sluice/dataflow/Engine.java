@@ -47,7 +47,8 @@ final class Engine {
   /** Runs one worker on the calling thread and returns the captured pairs in capture order. */
   static List<Epoched<Object>> runAlone(Dataflow<?, ?> flow, Iterable<? extends Epoched<?>> input) {
     List<Epoched<Object>> captured = new ArrayList<>();
-    Worker worker = new Worker(flow.steps(), 0, 1, captured::add, null, null);
+    Worker worker =
+        new Worker(flow.steps(), flow.routing().keyHash(), 0, 1, captured::add, null, null);
     try {
       Iterator<? extends Epoched<?>> items = input.iterator();
       try {
@@ -301,7 +302,8 @@ final class Engine {
           throw new SluiceException("the output builder returned null for worker " + index);
         }
         input = io.input(index, workers);
-        new Worker(flow.steps(), index, workers, output, inboxes, control).runShared(input);
+        new Worker(flow.steps(), flow.routing().keyHash(), index, workers, output, inboxes, control)
+            .runShared(input);
       } catch (Aborted aborted) {
         // another thread failed first
       } catch (Throwable t) {

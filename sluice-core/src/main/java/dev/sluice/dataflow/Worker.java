@@ -27,11 +27,13 @@ final class Worker {
   final InputStage input;
   final KeyedStage[] stages;
   final Outbox outbox;
+  final KeyHash routing;
   private final BlockingQueue<Outbox.Batch> inbox;
   private final Engine.Control control;
 
   Worker(
       List<Step> steps,
+      KeyHash routing,
       int index,
       int count,
       Sink<Epoched<Object>> output,
@@ -40,6 +42,7 @@ final class Worker {
     this.index = index;
     this.count = count;
     this.control = control;
+    this.routing = routing;
     this.inbox = inboxes == null ? null : inboxes[index];
     int exchanges = 0;
     for (Step step : steps) {
@@ -90,7 +93,7 @@ final class Worker {
       return new Node.ReduceEpochLocalNode((Step.ReduceEpochLocal) step, stepIndex);
     }
     if (step instanceof Step.Capture) {
-      return new Node.CaptureNode(output);
+      return new Node.CaptureNode((Step.Capture) step, output);
     }
     throw new IllegalArgumentException("no local node for " + step.operator());
   }
