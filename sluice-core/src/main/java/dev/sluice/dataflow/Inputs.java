@@ -125,13 +125,14 @@ public final class Inputs {
       LongTimeGetter<? super T> timeGetter,
       long startTime,
       long startEpoch) {
-    return tumblingEpoch(items, units(length), instants(timeGetter), unit(startTime), startEpoch);
+    return tumblingEpoch(
+        items, positiveUnits(length), instants(timeGetter), unit(startTime), startEpoch);
   }
 
   /** {@link #tumblingEpoch(Iterable, long, LongTimeGetter, long, long)} from the first item. */
   public static <T> Iterable<Epoched<T>> tumblingEpoch(
       Iterable<? extends T> items, long length, LongTimeGetter<? super T> timeGetter) {
-    return tumblingEpoch(items, units(length), instants(timeGetter), null, 0);
+    return tumblingEpoch(items, positiveUnits(length), instants(timeGetter), null, 0);
   }
 
   /**
@@ -161,6 +162,16 @@ public final class Inputs {
   }
 
   private static Duration units(long length) {
+    if (length < 0) {
+      throw new IllegalArgumentException("length must not be negative: " + length);
+    }
+    return Duration.ofNanos(length);
+  }
+
+  private static Duration positiveUnits(long length) {
+    if (length <= 0) {
+      throw new IllegalArgumentException("length must be positive: " + length);
+    }
     return Duration.ofNanos(length);
   }
 
