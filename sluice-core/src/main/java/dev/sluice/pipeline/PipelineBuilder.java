@@ -2,7 +2,6 @@ package dev.sluice.pipeline;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -644,79 +643,9 @@ public final class PipelineBuilder<I, T> {
             chaining,
             explicit,
             clock);
-    checkQueue("queueSize", queue);
-    checkStages(built, "", settings);
+    Checks.queue("queueSize", queue, batchSize);
+    Checks.stages(built, "", settings);
     return new Pipeline<>(built, settings);
-  }
-
-  /** Checks queue sizes and nested pipelines' feed options, through unions and nested pipelines. */
-  private void checkStages(List<Stage> stages, String prefix, Settings outer) {
-    for (Stage stage : stages) {
-      String name = prefix + stage.name();
-      if (stage instanceof StepSpec step) {
-        checkQueue("queueSize of step '" + name + "'", step.queue());
-      } else if (stage instanceof UnionSpec union) {
-        for (int b = 0; b < union.branches().size(); b++) {
-          checkStages(union.branches().get(b).stages(), name + "/" + b + "/", outer);
-        }
-      } else if (stage instanceof NestedSpec nested) {
-        Settings inner = nested.pipeline().settings();
-        if (inner.explicit().contains("queueSize")) {
-          checkQueue("queueSize of pipeline '" + name + "'", inner.queue());
-        }
-        checkFeedOptions(name, inner, outer);
-        checkStages(nested.pipeline().stages(), name + "/", outer);
-      }
-    }
-  }
-
-  private static void checkFeedOptions(String name, Settings inner, Settings outer) {
-    Map<String, List<Object>> options = new LinkedHashMap<>();
-    options.put("batchSize", List.of(inner.batchSize(), outer.batchSize()));
-    options.put("ordered", List.of(inner.ordered(), outer.ordered()));
-    options.put(
-        "lastBatch",
-        Arrays.asList(inner.lastBatch() + padding(inner), outer.lastBatch() + padding(outer)));
-    options.put("idleTimeout", Arrays.asList(inner.idleTimeout(), outer.idleTimeout()));
-    options.put("maxBatchWait", List.of(inner.maxBatchWait(), outer.maxBatchWait()));
-    options.put("chaining", List.of(inner.chaining(), outer.chaining()));
-    for (Map.Entry<String, List<Object>> option : options.entrySet()) {
-      List<Object> values = option.getValue();
-      if (inner.explicit().contains(option.getKey())
-          && !Objects.equals(values.get(0), values.get(1))) {
-        throw new IllegalArgumentException(
-            "nested pipeline '"
-                + name
-                + "' sets "
-                + option.getKey()
-                + " "
-                + values.get(0)
-                + " but the pipeline holding it runs with "
-                + option.getKey()
-                + " "
-                + values.get(1)
-                + ": the run's feed options come from the pipeline that is run; set the same value"
-                + " or leave it unset in the nested pipeline");
-      }
-    }
-  }
-
-  private static String padding(Settings settings) {
-    return settings.lastBatch() == Pipeline.LastBatch.PAD
-        ? "(" + Checks.describe(settings.padding()) + ")"
-        : "";
-  }
-
-  private void checkQueue(String what, QueueSize queue) {
-    if (queue.items() > 0 && queue.items() < batchSize) {
-      throw new IllegalArgumentException(
-          what
-              + " ("
-              + queue.items()
-              + ") must be at least batchSize ("
-              + batchSize
-              + "): a queue holds whole batches");
-    }
   }
 
   private static int indexOfStep(List<Stage> stages, String name, QueueSize size) {
