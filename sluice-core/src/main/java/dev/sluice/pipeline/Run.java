@@ -44,7 +44,7 @@ final class Run {
   private static final long JOIN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** Idle polls of the collector without any move before a run counts as stuck. */
-  private static final int STALLED_CHECKS = 4;
+  private static final int STALLED_CHECKS = 10;
 
   /**
    * Where the collector puts outputs: the result list or the sink. It gets the first {@code size}

@@ -73,7 +73,7 @@ class PipelineProgressTest {
             .queueBatches(1)
             .build();
     PipelineRun run = p.start(List.of(1, 2, 3, 4, 5).iterator(), items -> {});
-    Thread.sleep(600); // longer than the watchdog's stall window (4 idle polls of 50 ms)
+    Thread.sleep(1_000); // longer than the watchdog's stall window (10 idle polls of 50 ms)
     assertThat(run.state()).isEqualTo(PipelineRun.State.RUNNING);
     release.countDown();
     run.await();
