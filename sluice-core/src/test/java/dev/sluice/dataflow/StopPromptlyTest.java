@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sluice.SluiceException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,14 +27,6 @@ class StopPromptlyTest {
     assertThat(Mode.workerThreads()).isEmpty();
   }
 
-  private static List<Epoched<Integer>> numbers(int count) {
-    List<Epoched<Integer>> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      out.add(Epoched.of(i / 100, i));
-    }
-    return out;
-  }
-
   /** Items a mode may still map once it was told to stop: one in flight per worker, and slack. */
   private static int few(Mode mode) {
     return 2 * mode.workers() + 2;
@@ -49,7 +39,7 @@ class StopPromptlyTest {
     var flow = Dataflow.<Integer>builder().map(x -> mapped.incrementAndGet()).capture().build();
 
     Thread.currentThread().interrupt();
-    Throwable thrown = catchThrowable(() -> Execution.run(flow, numbers(items)));
+    Throwable thrown = catchThrowable(() -> Execution.run(flow, FailureTest.numbers(items)));
     boolean flagAfter = Thread.interrupted();
 
     assertThat(thrown)
@@ -67,7 +57,7 @@ class StopPromptlyTest {
     var flow = Dataflow.<Integer>builder().map(x -> mapped.incrementAndGet()).capture().build();
 
     Thread.currentThread().interrupt();
-    Throwable thrown = catchThrowable(() -> mode.execute(flow, numbers(1_000)));
+    Throwable thrown = catchThrowable(() -> mode.execute(flow, FailureTest.numbers(1_000)));
     boolean flagAfter = Thread.interrupted();
 
     assertThat(thrown)
@@ -100,7 +90,7 @@ class StopPromptlyTest {
             .capture()
             .build();
 
-    Throwable thrown = catchThrowable(() -> mode.execute(flow, numbers(1_000)));
+    Throwable thrown = catchThrowable(() -> mode.execute(flow, FailureTest.numbers(1_000)));
     boolean flagAfter = Thread.interrupted();
 
     assertThat(thrown)
@@ -130,7 +120,7 @@ class StopPromptlyTest {
             .capture()
             .build();
 
-    Throwable thrown = catchThrowable(() -> mode.execute(flow, numbers(1_000)));
+    Throwable thrown = catchThrowable(() -> mode.execute(flow, FailureTest.numbers(1_000)));
 
     assertThat(thrown).isSameAs(failure);
     assertThat(mapped.get()).isLessThanOrEqualTo(few(mode));
