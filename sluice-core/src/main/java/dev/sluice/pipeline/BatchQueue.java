@@ -22,17 +22,15 @@ final class BatchQueue implements Outlet {
   private volatile int depth;
   private volatile long items;
   private volatile long moves;
+  private volatile int waiters;
   private volatile boolean cancelled;
-  private final Waits waits;
 
   /**
    * @param capacity whole batches; at least 1 (see {@link QueueSize#capacity}), or nothing could
    *     ever pass
-   * @param waits counts this run's threads waiting here
    */
-  BatchQueue(int capacity, Waits waits) {
+  BatchQueue(int capacity) {
     ring = new Batch[capacity];
-    this.waits = waits;
   }
 
   @Override
@@ -40,13 +38,14 @@ final class BatchQueue implements Outlet {
     lock.lockInterruptibly();
     try {
       if (count == ring.length && !cancelled) {
-        waits.enter();
+        // counted under the lock, per queue: no shared counter on the hand-over path
+        waiters++;
         try {
           while (count == ring.length && !cancelled) {
             notFull.await();
           }
         } finally {
-          waits.exit();
+          waiters--;
         }
       }
       if (cancelled) {
@@ -73,7 +72,7 @@ final class BatchQueue implements Outlet {
     try {
       long left = nanos;
       if (count == 0 && !cancelled) {
-        waits.enter();
+        waiters++;
         try {
           while (count == 0 && !cancelled) {
             if (nanos == Long.MAX_VALUE) {
@@ -85,7 +84,7 @@ final class BatchQueue implements Outlet {
             }
           }
         } finally {
-          waits.exit();
+          waiters--;
         }
       }
       if (cancelled) {
@@ -125,6 +124,11 @@ final class BatchQueue implements Outlet {
 
   long items() {
     return items;
+  }
+
+  /** Threads waiting in {@link #put} or {@link #poll} now. */
+  int waiters() {
+    return waiters;
   }
 
   /** Batches put and taken so far: changes whenever the queue moves. */

@@ -224,7 +224,7 @@ final class Feeder {
   }
 
   private void sendLocked(Object[] items, int size, boolean retry) throws InterruptedException {
-    while (true) {
+    while (!permits.tryAcquire()) {
       blocked = true;
       waits.enter();
       try {

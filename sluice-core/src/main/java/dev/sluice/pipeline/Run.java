@@ -124,7 +124,7 @@ final class Run {
   }
 
   private BatchQueue queue(QueueSize size) {
-    BatchQueue queue = new BatchQueue(capacity.applyAsInt(size), waits);
+    BatchQueue queue = new BatchQueue(capacity.applyAsInt(size));
     queues.add(queue);
     return queue;
   }
@@ -485,11 +485,14 @@ final class Run {
       live += task.isDone() ? 0 : 1;
     }
     long moves = 0;
+    int waiting = waits.waiting();
     for (BatchQueue queue : queues) {
       moves += queue.moves();
+      waiting += queue.waiters();
     }
     moves += feeder.itemsIn();
-    if (live == 0 || waits.waiting() < live || moves != lastMoves) {
+    // the collector polls the results queue, but not now: it is here
+    if (live == 0 || waiting < live || moves != lastMoves) {
       lastMoves = moves;
       stalls = 0;
       return;
