@@ -1,6 +1,5 @@
 package dev.sluice.server.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.EventStream;
@@ -15,10 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
@@ -356,8 +352,9 @@ final class Front extends Handler.Abstract {
   }
 
   private static String name(String raw) {
+    int limit = StoreView.isDeadLetters(raw) ? 200 + StoreView.DLQ.length() : 200;
     if (raw.isEmpty()
-        || raw.length() > 204
+        || raw.length() > limit
         || !raw.matches("[A-Za-z0-9._-]+")
         || raw.startsWith(".")) {
       throw new HttpError(
@@ -509,20 +506,10 @@ final class Front extends Handler.Abstract {
         }
         out.write(buffer, 0, n);
       }
+    } catch (IOException | org.eclipse.jetty.http.BadMessageException e) {
+      throw new HttpError(
+          400, "the body could not be read (" + e.getMessage() + "); nothing was appended");
     }
     return out.toByteArray();
-  }
-
-  /** A JSON value for a time, or null. */
-  static JsonNode time(Instant t) {
-    return t == null ? null : Json.MAPPER.getNodeFactory().textNode(t.toString());
-  }
-
-  static String seconds(Duration d) {
-    return String.format(java.util.Locale.ROOT, "%.3f", d.toNanos() / 1e9);
-  }
-
-  static Map<String, Object> none() {
-    return Map.of();
   }
 }
