@@ -47,6 +47,7 @@ final class Sampler implements AutoCloseable {
       Map<String, Double> jobRates,
       long storeBytes) {}
 
+  private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
   private final StoreView view;
   private final Jobs jobs;
   private final Clock clock;
@@ -84,8 +85,8 @@ final class Sampler implements AutoCloseable {
 
   /** Takes one sample now. */
   synchronized void sample() {
-    Sample prev = last;
     long nanos = System.nanoTime();
+    Sample prev = reference(nanos);
     double dt = prev == null ? 0 : (nanos - prev.nanos()) / 1e9;
     Map<String, StreamPoint> streams = new LinkedHashMap<>();
     Map<String, GroupPoint> groups = new LinkedHashMap<>();
@@ -141,6 +142,21 @@ final class Sampler implements AutoCloseable {
       }
     }
     publish(now);
+  }
+
+  /** The sample to measure rates against: the newest one at least a second old, else the oldest. */
+  private Sample reference(long nanos) {
+    synchronized (samples) {
+      var it = samples.descendingIterator();
+      Sample ref = null;
+      while (it.hasNext()) {
+        ref = it.next();
+        if (nanos - ref.nanos() >= RATE_WINDOW_NANOS) {
+          break;
+        }
+      }
+      return ref;
+    }
   }
 
   Sample last() {

@@ -44,7 +44,7 @@ async function get(path) {
 
 // A small area chart of a series (nulls are gaps), with its latest value's scale on the right.
 function spark(values, kind) {
-  const w = 180, h = 32, pad = 2;
+  const w = 220, plot = 160, h = 32, pad = 2;
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "spark " + kind);
   svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
@@ -55,7 +55,7 @@ function spark(values, kind) {
   const pts = [];
   vs.forEach((v, i) => {
     if (v === null) return;
-    const x = n <= 1 ? w - 30 : (i / (n - 1)) * (w - 30);
+    const x = n <= 1 ? plot : (i / (n - 1)) * plot;
     const y = h - pad - (v / max) * (h - 2 * pad);
     pts.push([x.toFixed(1), y.toFixed(1)]);
   });
@@ -67,7 +67,7 @@ function spark(values, kind) {
     svg.append(area, line);
   }
   const label = document.createElementNS(SVG, "text");
-  label.setAttribute("x", w - 28);
+  label.setAttribute("x", plot + 4);
   label.setAttribute("y", 10);
   label.textContent = "max " + fmt(max);
   svg.append(label);
@@ -145,7 +145,7 @@ function render(status, history, windows, dead) {
 async function poll() {
   try {
     const [status, history, windows, dead] = await Promise.all([
-      get("/status"), get("/history"), get("/windows?max=15"), get("/dead-letters?max=10")]);
+      get("/status"), get("/history"), get("/windows?max=10"), get("/dead-letters?max=8")]);
     render(status, history, windows, dead);
     lastOk = Date.now();
     $("problem").hidden = true;
