@@ -169,10 +169,15 @@ final class Front extends Handler.Abstract {
         read(request, method);
         params(request);
         PrometheusMeterRegistry registry = app.registry();
+        String text;
+        try {
+          text = registry.scrape();
+        } catch (RuntimeException e) {
+          LOG.error("scraping the metrics failed", e);
+          throw new HttpError(500, "the metrics could not be gathered; see the server log");
+        }
         return new Reply(
-            200,
-            "text/plain; version=0.0.4; charset=utf-8",
-            registry.scrape().getBytes(StandardCharsets.UTF_8));
+            200, "text/plain; version=0.0.4; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
       }
       case "history" -> {
         route[0] = "/history";

@@ -7,7 +7,6 @@ import dev.sluice.JobMetrics;
 import dev.sluice.StreamMetadata;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +53,6 @@ final class Sampler implements AutoCloseable {
   private final int capacity;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
   private final ScheduledExecutorService timer;
-  private final List<MultiGauge> gauges = new ArrayList<>();
   private final List<Runnable> publishers = new ArrayList<>();
   private volatile Sample last;
 
@@ -208,44 +206,72 @@ final class Sampler implements AutoCloseable {
     publish(last);
   }
 
+  /** One gauge row, registered once and updated in place, so a scrape never sees it twice. */
+  private static final class Cell {
+    volatile double value;
+    Gauge gauge;
+  }
+
+  private final Map<String, Cell> cells = new java.util.concurrent.ConcurrentHashMap<>();
+
   private void stream(
       MeterRegistry registry, String name, String description, ToDoubleFunction<StreamPoint> f) {
-    MultiGauge g = MultiGauge.builder(name).description(description).register(registry);
-    gauges.add(g);
     synchronized (publishers) {
       publishers.add(
           () -> {
-            Sample s = last;
-            List<MultiGauge.Row<?>> rows = new ArrayList<>();
-            if (s != null) {
-              for (StreamPoint p : s.streams().values()) {
-                rows.add(MultiGauge.Row.of(Tags.of("stream", p.name()), f.applyAsDouble(p)));
-              }
+            Map<Tags, Double> rows = new LinkedHashMap<>();
+            for (StreamPoint p : last.streams().values()) {
+              rows.put(Tags.of("stream", p.name()), f.applyAsDouble(p));
             }
-            g.register(rows, true);
+            update(registry, name, description, rows);
           });
     }
   }
 
   private void group(
       MeterRegistry registry, String name, String description, ToDoubleFunction<GroupPoint> f) {
-    MultiGauge g = MultiGauge.builder(name).description(description).register(registry);
-    gauges.add(g);
     synchronized (publishers) {
       publishers.add(
           () -> {
-            Sample s = last;
-            List<MultiGauge.Row<?>> rows = new ArrayList<>();
-            if (s != null) {
-              for (GroupPoint p : s.groups().values()) {
-                rows.add(
-                    MultiGauge.Row.of(
-                        Tags.of("stream", p.stream(), "group", p.group()), f.applyAsDouble(p)));
-              }
+            Map<Tags, Double> rows = new LinkedHashMap<>();
+            for (GroupPoint p : last.groups().values()) {
+              rows.put(Tags.of("stream", p.stream(), "group", p.group()), f.applyAsDouble(p));
             }
-            g.register(rows, true);
+            update(registry, name, description, rows);
           });
     }
+  }
+
+  private void update(
+      MeterRegistry registry, String name, String description, Map<Tags, Double> rows) {
+    Set<String> current = new java.util.HashSet<>();
+    for (Map.Entry<Tags, Double> row : rows.entrySet()) {
+      String key = name + row.getKey();
+      current.add(key);
+      Cell cell =
+          cells.computeIfAbsent(
+              key,
+              k -> {
+                Cell c = new Cell();
+                c.gauge =
+                    Gauge.builder(name, c, x -> x.value)
+                        .description(description)
+                        .tags(row.getKey())
+                        .register(registry);
+                return c;
+              });
+      cell.value = row.getValue();
+    }
+    cells
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = e.getKey().startsWith(name + "[") && !current.contains(e.getKey());
+              if (gone) {
+                registry.remove(e.getValue().gauge);
+              }
+              return gone;
+            });
   }
 
   private void publish(Sample s) {
