@@ -100,9 +100,9 @@ class DashboardBrowserTest {
         "--disable-sync",
         "--disable-dev-shm-usage",
         "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")),
-        "--window-size=1400,1100");
+        "--window-size=1400,1300");
     browser = new ChromeDriver(service, options);
-    browser.manage().window().setSize(new Dimension(1400, 1100));
+    browser.manage().window().setSize(new Dimension(1400, 1300));
   }
 
   /** Appends orders and payments (some negative) at a steady pace, for at most a minute. */

@@ -136,7 +136,7 @@ function render(status, history, windows, dead) {
     const l = d.letter || {};
     return el("tr", {},
       el("td", {}, time(d.timestamp)),
-      el("td", { class: "mono" }, (l.stream || d.deadLetterStream) + " @" + fmt(l.offset)),
+      el("td", { class: "mono nowrap" }, (l.stream || d.deadLetterStream) + " @" + fmt(l.offset)),
       el("td", { class: "mono" }, l.window || "–"),
       el("td", { class: "error" }, (l.errorClass || l.error || "") + (l.message ? ": " + l.message : "")));
   }), "no dead letters", 4);
