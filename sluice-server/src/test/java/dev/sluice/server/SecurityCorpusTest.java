@@ -407,6 +407,7 @@ class SecurityCorpusTest {
     c.add(new Case("unknown path", 404, get("/nope")));
     c.add(new Case("unknown stream sub-resource", 404, get("/streams/target/nope").auth()));
     c.add(new Case("TRACE", 405, new Req("TRACE", "/")));
+    c.add(new Case("invented method", 405, new Req("FROBNICATE", "/streams/target").auth()));
     // DNS rebinding
     c.add(
         new Case(
@@ -490,6 +491,14 @@ class SecurityCorpusTest {
                       assertThat(r.body()).doesNotContain(".java:").doesNotContain("\\tat ");
                       assertThat(snapshot()).as("store after " + c.name()).isEqualTo(before);
                     }));
+  }
+
+  @Test
+  void inventedMethods_doNotBecomeMetricLabels() {
+    http.raw(new Req("FROBNICATE1", "/health").bytes(app.port()));
+    http.raw(new Req("FROBNICATE2", "/health").bytes(app.port()));
+    String metrics = http.get("/metrics", "Authorization", "Bearer " + TOKEN).body();
+    assertThat(metrics).contains("method=\"OTHER\"").doesNotContain("FROBNICATE");
   }
 
   @Test

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class Front extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(Front.class);
   private static final String JSON_TYPE = "application/json";
+  private static final Set<String> METHODS =
+      Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE");
   private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
 
   private final AppRuntime app;
@@ -99,7 +101,7 @@ final class Front extends Handler.Abstract {
     MeterRegistry registry = app.registry();
     Timer.builder("sluice.http.requests")
         .description("HTTP requests by method, route and status")
-        .tag("method", request.getMethod())
+        .tag("method", METHODS.contains(request.getMethod()) ? request.getMethod() : "OTHER")
         .tag("route", route)
         .tag("status", Integer.toString(status))
         .register(registry)

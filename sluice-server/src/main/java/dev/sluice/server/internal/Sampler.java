@@ -89,6 +89,7 @@ final class Sampler implements AutoCloseable {
     Map<String, StreamPoint> streams = new LinkedHashMap<>();
     Map<String, GroupPoint> groups = new LinkedHashMap<>();
     List<String> names = view.streams();
+    view.retain(names);
     Set<String> all = new LinkedHashSet<>(names);
     for (String name : names) {
       if (StoreView.isDeadLetters(name)) {

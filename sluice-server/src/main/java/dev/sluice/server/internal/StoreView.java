@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +27,7 @@ import java.util.stream.Stream;
 final class StoreView {
   static final String DLQ = ".dlq";
   private final Store store;
+  private final Map<String, EventStream<byte[]>> handles = new ConcurrentHashMap<>();
 
   StoreView(Store store) {
     this.store = store;
@@ -53,7 +57,7 @@ final class StoreView {
     if (isDeadLetters(name)) {
       return store.deadLetters(baseOf(name)).groups();
     }
-    return store.stream(name, Codecs.bytes()).groups();
+    return handle(name).groups();
   }
 
   /** The stream's records as JSON; a value that is not JSON is given as {@code valueBase64}. */
@@ -65,7 +69,7 @@ final class StoreView {
       }
       return out;
     }
-    for (Record<byte[]> r : store.stream(name, Codecs.bytes()).read(from, max)) {
+    for (Record<byte[]> r : handle(name).read(from, max)) {
       JsonNode value = Json.parseOrNull(r.value());
       out.add(record(r, value, value == null ? r.value() : null));
     }
@@ -90,7 +94,21 @@ final class StoreView {
 
   /** The stream to append encoded JSON to; creates it if absent. */
   EventStream<byte[]> writable(String name) {
-    return store.stream(name, Codecs.bytes());
+    return handle(name);
+  }
+
+  /**
+   * A handle kept per stream: asking the store for a stream creates it when absent, so reads and
+   * group look-ups go through a handle got once, while the stream existed, and never bring back a
+   * stream dropped meanwhile.
+   */
+  private EventStream<byte[]> handle(String name) {
+    return handles.computeIfAbsent(name, n -> store.stream(n, Codecs.bytes()));
+  }
+
+  /** Forgets the handles of streams that are gone. */
+  void retain(Collection<String> names) {
+    handles.keySet().retainAll(names);
   }
 
   /**
