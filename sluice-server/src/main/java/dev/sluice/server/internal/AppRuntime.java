@@ -254,8 +254,7 @@ public final class AppRuntime implements RunningApp {
         continue;
       }
       long from = Math.max(m.firstOffset(), m.nextOffset() - max);
-      for (Record<Map<String, Object>> r :
-          store.deadLetters(StoreView.baseOf(name)).read(from, max)) {
+      for (Record<Map<String, Object>> r : view.deadLetters(name, from, max)) {
         ObjectNode o = Json.object();
         o.put("deadLetterStream", name);
         o.put("offset", r.offset());

@@ -60,6 +60,11 @@ final class StoreView {
     return handle(name).groups();
   }
 
+  /** Dead letters from the dead-letter stream {@code name} ({@code <stream>.dlq}). */
+  List<Record<Map<String, Object>>> deadLetters(String name, long from, int max) {
+    return store.deadLetters(baseOf(name)).read(from, max);
+  }
+
   /** The stream's records as JSON; a value that is not JSON is given as {@code valueBase64}. */
   List<ObjectNode> read(String name, long from, int max) {
     List<ObjectNode> out = new ArrayList<>();
