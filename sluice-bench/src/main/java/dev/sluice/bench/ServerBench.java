@@ -50,12 +50,7 @@ public final class ServerBench {
   private ServerBench() throws Exception {
     StringBuilder body = new StringBuilder();
     for (int i = 0; i < BATCH; i++) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", 100_000 + i);
-      m.put("user", String.format(Locale.ROOT, "user-%04d", i % 5000));
-      m.put("amount", Math.round(i * 7.31 * 100) / 100.0);
-      m.put("currency", i % 2 == 0 ? "EUR" : "USD");
-      m.put("ts", "2026-11-22T04:00:00.000Z");
+      Map<String, Object> m = ConsumerBench.payload(i);
       payloads.add(m);
       byte[] b = JSON.writeValueAsBytes(m);
       encoded.add(b);
@@ -119,21 +114,7 @@ public final class ServerBench {
         }
         System.out.printf("round %d of %d done%n", round, rounds);
       }
-      double baseline = Measure.median(results.values().iterator().next());
-      System.out.println();
-      System.out.println(
-          "| scenario | records/s (median) | ratio to baseline | runs (records/s) |");
-      System.out.println("|---|---:|---:|---|");
-      for (var e : results.entrySet()) {
-        double m = Measure.median(e.getValue());
-        System.out.printf(
-            Locale.ROOT,
-            "| %s | %s | %.2f | %s |%n",
-            e.getKey(),
-            Measure.rate(m),
-            m / baseline,
-            String.join(" ", e.getValue().stream().map(Measure::rate).toList()));
-      }
+      Measure.printRatios(results);
 
       System.out.println();
       System.out.printf(
