@@ -129,7 +129,7 @@ final class Jobs implements AutoCloseable {
       o.put("name", s.name());
       o.put("kind", s.declaration().kind());
       o.put("state", s.state());
-      s.failure().ifPresent(f -> o.put("failure", f.getClass().getName() + ": " + f.getMessage()));
+      s.failure().ifPresent(f -> o.put("failure", describe(f)));
       JobMetrics m = s.metrics();
       if (m != null) {
         o.put("windowsDone", m.windowsDone());
@@ -146,6 +146,19 @@ final class Jobs implements AutoCloseable {
       out.add(o);
     }
     return out;
+  }
+
+  /** A failure and its causes, one line, without stack traces. */
+  static String describe(Throwable failure) {
+    StringBuilder sb = new StringBuilder();
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
+      sb.append(depth == 0 ? "" : "; caused by ").append(t.getClass().getName());
+      if (t.getMessage() != null) {
+        sb.append(": ").append(t.getMessage());
+      }
+    }
+    return sb.toString();
   }
 
   /** Whether every consumer and job runs (a finished source is fine). */
