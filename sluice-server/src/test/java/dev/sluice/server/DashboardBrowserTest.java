@@ -242,4 +242,29 @@ class DashboardBrowserTest {
     Files.write(shot, png);
     assertThat(png.length).isGreaterThan(10_000);
   }
+
+  @Test
+  void dashboard_withProtectedReads_asksForTheToken_thenShowsTheStreams() throws Exception {
+    String token = "browser-token-0123456789";
+    try (RunningApp locked =
+        StreamingApp.builder()
+            .store(store)
+            .port(0)
+            .token(token)
+            .protectReads(true)
+            .sampleEvery(Duration.ofMillis(250))
+            .build()
+            .start()) {
+      browser.get(locked.uri().toString());
+      waitFor(
+          "the token form", () -> browser.findElement(By.id("login")).isDisplayed() ? "" : null);
+      assertThat(browser.findElements(By.cssSelector("tr[data-stream='orders']"))).isEmpty();
+      browser.findElement(By.id("token")).sendKeys(token);
+      browser.findElement(By.cssSelector("#login button")).click();
+      String records =
+          waitFor("the orders stream", () -> cell("tr[data-stream='orders'] td.records"));
+      assertThat(number(records)).isPositive();
+      assertThat(browser.findElement(By.id("login")).isDisplayed()).isFalse();
+    }
+  }
 }
