@@ -19,6 +19,7 @@ public final class BenchMain {
     BENCHMARKS.put("consumer", "dev.sluice.bench.ConsumerBench");
     BENCHMARKS.put("latency", "dev.sluice.bench.LatencyBench");
     BENCHMARKS.put("purge", "dev.sluice.bench.PurgeBench");
+    BENCHMARKS.put("server", "dev.sluice.bench.ServerBench");
   }
 
   private BenchMain() {}

@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       TailCommand.class,
       DropCommand.class,
       DlqCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
