@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # command -> Debian package that provides it
 declare -A NEEDED=(
+  [mosquitto]=mosquitto
+  [mosquitto_pub]=mosquitto-clients
 )
 
 missing=()

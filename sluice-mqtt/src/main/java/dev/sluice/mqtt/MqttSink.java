@@ -72,25 +72,41 @@ public final class MqttSink implements Sink<Object> {
     if (closed) {
       throw new IllegalStateException("MQTT sink " + this + " is closed");
     }
-    MqttAsyncClient c = connected();
-    ArrayDeque<IMqttDeliveryToken> pending = new ArrayDeque<>();
     try {
-      for (Object v : values) {
-        if (pending.size() >= MAX_IN_FLIGHT) {
-          pending.poll().waitForCompletion(TIMEOUT.toMillis());
-        }
-        MqttMessage m = new MqttMessage(codec.encode(v));
-        m.setQos(qos);
-        m.setRetained(retain);
-        pending.add(c.publish(topic, m));
-      }
-      for (IMqttDeliveryToken t : pending) {
-        t.waitForCompletion(TIMEOUT.toMillis());
-      }
+      publishAll(values);
     } catch (MqttException e) {
       drop();
-      throw new MqttConnectorException(
-          "publishing to " + topic + " at " + serverUri + " failed", e);
+      if (e.getReasonCode() != MqttException.REASON_CODE_CONNECTION_LOST
+          && e.getReasonCode() != MqttException.REASON_CODE_CLIENT_NOT_CONNECTED) {
+        throw failed(e);
+      }
+      try {
+        publishAll(values); // the connection was found lost: once more on a new one
+      } catch (MqttException again) {
+        drop();
+        throw failed(again);
+      }
+    }
+  }
+
+  private MqttConnectorException failed(MqttException e) {
+    return new MqttConnectorException("publishing to " + topic + " at " + serverUri + " failed", e);
+  }
+
+  private void publishAll(List<?> values) throws Exception {
+    MqttAsyncClient c = connected();
+    ArrayDeque<IMqttDeliveryToken> pending = new ArrayDeque<>();
+    for (Object v : values) {
+      if (pending.size() >= MAX_IN_FLIGHT) {
+        pending.poll().waitForCompletion(TIMEOUT.toMillis());
+      }
+      MqttMessage m = new MqttMessage(codec.encode(v));
+      m.setQos(qos);
+      m.setRetained(retain);
+      pending.add(c.publish(topic, m));
+    }
+    for (IMqttDeliveryToken t : pending) {
+      t.waitForCompletion(TIMEOUT.toMillis());
     }
   }
 

@@ -2,7 +2,6 @@ package dev.sluice.mqtt;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -27,9 +26,36 @@ final class Clients {
     c.publish(topic, payload.getBytes(StandardCharsets.UTF_8), qos, false);
   }
 
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  /** Something that publishes one probe message. */
+  @FunctionalInterface
+  interface Probe {
+    void publish() throws Exception;
+  }
+
+  /**
+   * Publishes probes until the first is stored: the source has subscribed (a broker drops what is
+   * published to a filter nobody has subscribed to yet).
+   */
+  static void awaitSubscribed(Probe probe, dev.sluice.EventStream<?> stream) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
+    while (stream.metadata().recordCount() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the source did not subscribe within " + WAIT);
+      }
+      probe.publish();
+      Thread.sleep(100);
+    }
+  }
+
+  /** A condition that may throw. */
+  @FunctionalInterface
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  static void await(String what, Condition condition) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.holds()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("not within " + WAIT + ": " + what);
       }
