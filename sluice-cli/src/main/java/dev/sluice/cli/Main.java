@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TailCommand.class,
       DropCommand.class,
       DlqCommand.class,
+      RunCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
