@@ -193,4 +193,36 @@ class MongoConnectorsTest {
           .containsExactly(0, 1, 2, 3, 4);
     }
   }
+
+  @Test
+  void aConfigurationCopiesOneCollectionToAnotherAndStartingItAgainStartsNothingNew()
+      throws Exception {
+    String db = TestMongo.database();
+    MongoCollection<Document> c = client.getDatabase(db).getCollection("readings");
+    insert(c, 0, 4);
+    String json =
+        """
+        {"streams": {"readings": {"sources": [
+            {"type": "mongo", "name": "shop", "url": "%1$s", "database": "%2$s",
+             "collection": "readings", "follow": "seq", "pollInterval": "20ms"}]}},
+         "consumers": [{"stream": "readings", "group": "copy", "window": {"count": 2},
+            "sinks": [{"type": "mongo", "url": "%1$s", "database": "%2$s",
+                       "collection": "copy"}]}]}
+        """
+            .formatted(mongo.url(), db);
+    dev.sluice.config.SluiceConfig config =
+        dev.sluice.config.SluiceConfig.parse("mongo.json", json);
+    MongoCollection<Document> copy = client.getDatabase(db).getCollection("copy");
+    try (Store store = Sluice.open("mem:");
+        dev.sluice.config.Deployment first = config.start(store);
+        dev.sluice.config.Deployment again = config.start(store)) {
+      assertThat(again.sources().get("readings/shop"))
+          .isSameAs(first.sources().get("readings/shop"));
+      await("4 copied", () -> copy.countDocuments() == 4);
+      assertThat(store.metadata("readings.shop.position")).isPresent();
+      insert(c, 4, 6);
+      await("6 copied", () -> copy.countDocuments() == 6);
+      assertThat(store.stream("readings").metadata().recordCount()).isEqualTo(6);
+    }
+  }
 }
