@@ -61,6 +61,20 @@ final class RunCommand implements Callable<Integer> {
       url = new StoreOption().url();
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // on Ctrl-C the hook asks the loop below to stop, then waits until everything is closed
+    Thread hook =
+        new Thread(
+            () -> {
+              stopped.countDown();
+              try {
+                closed.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "sluice-run-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (Store s = Sluice.open(url);
         Deployment d = cfg.start(s)) {
       out.printf(
@@ -69,22 +83,19 @@ final class RunCommand implements Callable<Integer> {
       d.sources().keySet().forEach(k -> out.println("  source   " + k));
       d.consumers().keySet().forEach(k -> out.println("  consumer " + k));
       out.flush();
-      Thread hook = new Thread(stopped::countDown, "sluice-run-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        while (!stopped.await(100, TimeUnit.MILLISECONDS)) {
-          if (failed(d) || (drain && drained(d))) {
-            break;
-          }
-        }
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // shutting down already
+      while (!stopped.await(100, TimeUnit.MILLISECONDS)) {
+        if (failed(d) || (drain && drained(d))) {
+          break;
         }
       }
       return report(d, out);
+    } finally {
+      closed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // shutting down already
+      }
     }
   }
 
