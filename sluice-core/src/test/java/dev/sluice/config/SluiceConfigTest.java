@@ -9,7 +9,6 @@ import dev.sluice.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +69,27 @@ class SluiceConfigTest {
   }
 
   @Test
+  void aSourceThatEndedIsNotStartedAgainByASecondStart() throws Exception {
+    Path in = Files.writeString(dir.resolve("in.ndjson"), "{\"a\":1}\n{\"a\":2}\n");
+    SluiceConfig config =
+        SluiceConfig.parse(
+            "file.json",
+            """
+            {"streams": {"in": {"sources": [{"type": "ndjson", "path": "%s"}]}}}
+            """
+                .formatted(in.toString().replace("\\", "\\\\")));
+    try (Store store = Sluice.open("mem:");
+        Deployment first = config.start(store)) {
+      EventStream.Attachment loading = first.sources().get("in/ndjson");
+      assertThat(loading.await(Duration.ofSeconds(10))).isTrue();
+      try (Deployment second = config.start(store)) {
+        assertThat(second.sources().get("in/ndjson")).isSameAs(loading);
+      }
+      assertThat(store.stream("in").metadata().recordCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void anUnknownTypeIsRejectedNamingWhereAndTheKnownTypes() {
     SluiceConfig config =
         SluiceConfig.parse(
@@ -106,10 +126,18 @@ class SluiceConfigTest {
               "x.json.consumers[0].window.orAfter must be a duration such as \"5s\", \"500ms\""
                   + " or \"PT5S\": \"soon\"");
     }
+    SluiceConfig typo =
+        SluiceConfig.parse(
+            "y.json",
+            "{\"consumers\": [{\"stream\": \"s\", \"windw\": {}, \"sinks\": [{\"type\": \"stdout\"}]}]}");
+    try (Store store = Sluice.open("mem:")) {
+      assertThatThrownBy(() -> typo.start(store))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("y.json.consumers[0]: unknown field \"windw\"");
+    }
     assertThatThrownBy(() -> SluiceConfig.parse("x.json", "[1, 2]"))
         .hasMessageContaining("must be a JSON object");
     assertThat(SluiceConfig.parse("x.json", "{\"store\": \"mem:\"}").sources()).isEmpty();
-    assertThat(List.of()).isEmpty();
   }
 
   static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -44,17 +44,8 @@ public final class MqttSink implements Sink<Object> {
     this.retain = b.retain;
     this.clientId = b.clientId != null ? b.clientId : MqttAsyncClient.generateClientId();
     this.codec = b.codec;
-    this.options = new MqttConnectOptions();
-    options.setCleanSession(true);
-    options.setAutomaticReconnect(false);
+    this.options = MqttOptions.connect(true, b.username, b.password);
     options.setMaxInflight(MAX_IN_FLIGHT);
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    if (b.username != null) {
-      options.setUserName(b.username);
-      if (b.password != null) {
-        options.setPassword(b.password.toCharArray());
-      }
-    }
   }
 
   /** A sink publishing to the broker at {@code serverUri}, such as {@code tcp://127.0.0.1:1883}. */
@@ -185,10 +176,7 @@ public final class MqttSink implements Sink<Object> {
 
     /** The QoS to publish with: 0, 1 (the default) or 2. */
     public Builder qos(int qos) {
-      if (qos < 0 || qos > 2) {
-        throw new IllegalArgumentException("MQTT QoS must be 0, 1 or 2: " + qos);
-      }
-      this.qos = qos;
+      this.qos = MqttOptions.qos(qos);
       return this;
     }
 

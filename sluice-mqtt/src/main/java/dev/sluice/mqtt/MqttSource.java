@@ -266,7 +266,7 @@ public final class MqttSource<T> implements Source<T> {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration keepAlive = Duration.ofSeconds(30);
     private String username;
-    private char[] password;
+    private String password;
     private Codec<?> payloadCodec = Codecs.json(Object.class);
 
     private Builder(String serverUri) {
@@ -284,10 +284,7 @@ public final class MqttSource<T> implements Source<T> {
 
     /** The QoS to subscribe with: 0, 1 (the default) or 2. */
     public Builder qos(int qos) {
-      if (qos < 0 || qos > 2) {
-        throw new IllegalArgumentException("MQTT QoS must be 0, 1 or 2: " + qos);
-      }
-      this.qos = qos;
+      this.qos = MqttOptions.qos(qos);
       return this;
     }
 
@@ -329,7 +326,7 @@ public final class MqttSource<T> implements Source<T> {
     /** Credentials for the broker. */
     public Builder credentials(String username, String password) {
       this.username = Objects.requireNonNull(username, "username");
-      this.password = password == null ? null : password.toCharArray();
+      this.password = password;
       return this;
     }
 
@@ -393,18 +390,9 @@ public final class MqttSource<T> implements Source<T> {
     }
 
     MqttConnectOptions options() {
-      MqttConnectOptions o = new MqttConnectOptions();
-      o.setCleanSession(cleanSession);
-      o.setAutomaticReconnect(false);
+      MqttConnectOptions o = MqttOptions.connect(cleanSession, username, password);
       o.setKeepAliveInterval((int) Math.max(1, keepAlive.toSeconds()));
       o.setConnectionTimeout((int) OPERATION_TIMEOUT.toSeconds());
-      o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-      if (username != null) {
-        o.setUserName(username);
-        if (password != null) {
-          o.setPassword(password);
-        }
-      }
       return o;
     }
   }

@@ -48,24 +48,20 @@ class MosquittoInteropTest {
   }
 
   private static void mosquittoPub(String topic, String message) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                binary("mosquitto_pub"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                Integer.toString(broker.port()),
-                "-q",
-                "1",
-                "-t",
-                topic,
-                "-m",
-                message)
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("mosquitto_pub: " + out).isZero();
+    run(
+        new String[] {
+          binary("mosquitto_pub"),
+          "-h",
+          "127.0.0.1",
+          "-p",
+          Integer.toString(broker.port()),
+          "-q",
+          "1",
+          "-t",
+          topic,
+          "-m",
+          message
+        });
   }
 
   @Test

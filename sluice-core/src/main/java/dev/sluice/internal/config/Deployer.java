@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Deployer {
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
+  private static final List<String> CONSUMER_FIELDS =
+      List.of("stream", "group", "window", "workers", "startFrom", "retry", "process", "sinks");
 
   private Deployer() {}
 
@@ -84,7 +86,8 @@ public final class Deployer {
       EventStream.Attachment a =
           Running.acquire(
               key,
-              EventStream.Attachment::isRunning,
+              // a source that ended is not started again: that would read it twice
+              running -> running.isRunning() || running.failure().isEmpty(),
               () -> {
                 Source<?> source = factory.create(s, ctx);
                 EventStream<Object> target = handle.store.stream(stream, Object.class);
@@ -105,6 +108,12 @@ public final class Deployer {
   private static void startConsumer(
       Handle handle, SluiceConfig.Consumer c, Map<String, SinkFactory> types) {
     ConnectorSettings s = c.settings();
+    for (String key : s.values().keySet()) {
+      if (!CONSUMER_FIELDS.contains(key)) {
+        throw new ConfigException(
+            s.where() + ": unknown field \"" + key + "\" (known: " + CONSUMER_FIELDS + ")");
+      }
+    }
     List<FanOutSink.Target> targets = new ArrayList<>();
     for (int i = 0; i < c.sinks().size(); i++) {
       ConnectorSettings ss = c.sinks().get(i);
