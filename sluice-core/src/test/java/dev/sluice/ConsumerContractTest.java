@@ -623,6 +623,72 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void anEmitterThatThrowsFailsTheJobAndEveryTerminalReportsIt() throws Exception {
+    var s = store.stream("t");
+    s.append(n(0));
+    WindowEmitter<Object> broken =
+        ctx -> {
+          throw new IllegalStateException("emitter bug");
+        };
+    StreamingJob job = store.streaming("t").window(broken).start(w -> {});
+    assertThat(job.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    assertThat(job.state()).isEqualTo(StreamingJob.State.FAILED);
+    assertThat(job.isRunning()).isFalse();
+    assertThat(job.failure()).get().isInstanceOf(IllegalStateException.class);
+    assertThat(job.failure().get()).hasMessage("emitter bug");
+    assertThatThrownBy(() -> store.streaming("t").window(broken).run(w -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("emitter bug");
+    assertThatThrownBy(() -> store.streaming("t").window(broken).once(w -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("emitter bug");
+    assertThat(s.groups().get(0).lag()).isEqualTo(1);
+  }
+
+  @Test
+  void peekZeroIsEmptyEvenBeforeTheFirstAppend() throws Exception {
+    var s = store.stream("t");
+    List<Integer> peeked = new CopyOnWriteArrayList<>();
+    WindowEmitter<Object> peeking =
+        ctx -> {
+          peeked.add(ctx.peek(0).size());
+          return Windows.count(1).next(ctx);
+        };
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    try (StreamingJob job =
+        store.streaming("t").window(peeking).start(w -> seen.add(nOf(w.data().get(0))))) {
+      await(() -> !peeked.isEmpty());
+      s.append(n(7));
+      await(() -> seen.size() == 1);
+      assertThat(job.state()).isEqualTo(StreamingJob.State.RUNNING);
+    }
+    assertThat(peeked).containsOnly(0);
+    assertThat(seen).containsExactly(7);
+  }
+
+  @Test
+  void aJobMovesFromRunningThroughStoppingToStopped() throws Exception {
+    CountDownLatch inHandler = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.stream("t").append(n(0));
+    StreamingJob job =
+        store
+            .streaming("t")
+            .start(
+                w -> {
+                  inHandler.countDown();
+                  release.await();
+                });
+    assertThat(inHandler.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(job.state()).isEqualTo(StreamingJob.State.RUNNING);
+    job.stop();
+    assertThat(job.state()).isEqualTo(StreamingJob.State.STOPPING);
+    release.countDown();
+    assertThat(job.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    assertThat(job.state()).isEqualTo(StreamingJob.State.STOPPED);
+  }
+
+  @Test
   void clearingTheStreamStopsItsConsumersLoudly() throws Exception {
     var s = store.stream("t");
     try (StreamingJob job = store.streaming("t").start(w -> {})) {
