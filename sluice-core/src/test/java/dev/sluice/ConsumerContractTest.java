@@ -690,6 +690,7 @@ public abstract class ConsumerContractTest {
 
   @Test
   void clearingTheStreamStopsItsConsumersLoudly() throws Exception {
+    assumeCapability(dev.sluice.spi.Capability.CLEAR);
     var s = store.stream("t");
     try (StreamingJob job = store.streaming("t").start(w -> {})) {
       s.append(n(0));
@@ -704,6 +705,7 @@ public abstract class ConsumerContractTest {
 
   @Test
   void untilConsumedDeletesOnlyWhatEveryGroupCommitted() {
+    assumeCapability(dev.sluice.spi.Capability.RETENTION_UNTIL_CONSUMED);
     var s = store.stream("t");
     for (int i = 0; i < 10; i++) {
       s.append(n(i));
@@ -812,5 +814,12 @@ public abstract class ConsumerContractTest {
    */
   void runMaintenance() {
     clock.advance(Duration.ofSeconds(1));
+  }
+
+  /** Skips a test of a rule that a backend without this capability is excused from. */
+  protected void assumeCapability(dev.sluice.spi.Capability capability) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        store.capabilities().contains(capability),
+        () -> store.url() + " lacks " + capability + ", which this rule needs");
   }
 }
