@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # command -> Debian package that provides it
 declare -A NEEDED=(
+  [chromium]=chromium
+  [chromedriver]=chromium-driver
 )
 
 missing=()

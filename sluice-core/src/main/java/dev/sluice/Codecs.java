@@ -3,11 +3,14 @@ package dev.sluice;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.internal.ExactJson;
 import dev.sluice.spi.Codec;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -17,14 +20,22 @@ import java.util.Objects;
  * The codecs Sluice ships. JSON (through Jackson) is the default for every stream.
  *
  * <p>JSON codecs write {@code java.time} values as ISO-8601 text and ignore unknown properties when
- * reading, so a consumer keeps working when producers add fields. Every codec here is thread-safe.
+ * reading, so a consumer keeps working when producers add fields. Numbers keep their value: an
+ * untyped number (in a {@code Map<String, Object>}, a {@code List<Object>} or an {@code Object}
+ * field) is an {@code Integer}, {@code Long} or {@code BigInteger} as it fits, and a decimal is a
+ * {@code Double} only where the double is the same number, else a {@code BigDecimal}; a {@code
+ * JsonNode} keeps every decimal as a {@code BigDecimal}. Content after the JSON value is an error.
+ * Every codec here is thread-safe.
  */
 public final class Codecs {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+          .registerModule(ExactJson.module());
 
   private static final Codec<Map<String, Object>> JSON_MAP =
       json(new TypeReference<Map<String, Object>>() {});
@@ -71,7 +82,12 @@ public final class Codecs {
     JsonCodec(JavaType type) {
       this.type = type;
       this.writer = MAPPER.writerFor(type);
-      this.reader = MAPPER.readerFor(type);
+      ObjectReader r = MAPPER.readerFor(type);
+      // a tree keeps every decimal as written; other untyped values go through ExactJson
+      this.reader =
+          JsonNode.class.isAssignableFrom(type.getRawClass())
+              ? r.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+              : r;
     }
 
     @Override

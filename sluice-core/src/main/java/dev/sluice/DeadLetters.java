@@ -22,6 +22,9 @@ import java.util.Objects;
 public final class DeadLetters {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** What a dead-letter stream's name ends with: {@value}. Stream names may not end with it. */
+  public static final String SUFFIX = Names.DEAD_LETTER_SUFFIX;
+
   private DeadLetters() {}
 
   /**

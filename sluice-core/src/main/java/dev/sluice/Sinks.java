@@ -69,7 +69,11 @@ public final class Sinks {
     return NdjsonSink.file(java.util.Objects.requireNonNull(file, "file"));
   }
 
-  /** Prints each result as one line of JSON to {@code System.out}, flushed. Thread-safe. */
+  /**
+   * Prints each result as one line of UTF-8 JSON to {@code System.out}, flushed. A write that fails
+   * (a closed pipe, a full disk: {@code PrintStream.checkError()}) throws an {@code IOException},
+   * so the window is not committed. Thread-safe.
+   */
   public static Sink<Object> stdout() {
     return NdjsonSink.stdout();
   }

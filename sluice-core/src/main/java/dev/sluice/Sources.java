@@ -20,9 +20,11 @@ public final class Sources {
 
   /**
    * Reads a newline-delimited JSON file (one value per line, blank lines skipped) and emits each
-   * line's object as a map. A line that is not a JSON object fails the source with a {@link
-   * CodecException} naming the file and the line number; the lines before it have been emitted. The
-   * file is opened when the source runs. {@link Source#close()} stops a running source.
+   * line's object as a map. The file is UTF-8 whatever the platform charset; a byte-order mark at
+   * its start is skipped. A line that is not a JSON object, holds more than one value, or is not
+   * valid UTF-8 fails the source with a {@link CodecException} naming the file and the line number;
+   * the lines before it have been emitted. The file is opened when the source runs. {@link
+   * Source#close()} stops a running source.
    */
   public static Source<Map<String, Object>> ndjson(Path file) {
     return new NdjsonSource<>(Objects.requireNonNull(file, "file"), Codecs.json());

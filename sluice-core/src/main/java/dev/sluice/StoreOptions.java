@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param scheduler the time base of background work (retention, group expiry), waits and leases;
  *     {@link Scheduler#system()} unless the clock is itself a scheduler, as the testkit's {@code
  *     ManualClock} is
+ * @param readOnly open an existing store for reading only: nothing is created or changed (no
+ *     directory, database, lock file or stream), a missing store is a {@link StoreException}, and
+ *     so is every write. Works where the user may read the store's files but not write them. The
+ *     in-memory store ignores it. A store already open in this JVM for writing serves a read-only
+ *     open too.
  */
 @CheckReturnValue
 public record StoreOptions(
@@ -28,11 +33,17 @@ public record StoreOptions(
     SyncMode sync,
     int maxPendingAppends,
     Duration appendTimeout,
-    Scheduler scheduler) {
+    Scheduler scheduler,
+    boolean readOnly) {
 
   private static final StoreOptions DEFAULTS =
       new StoreOptions(
-          Clock.systemUTC(), SyncMode.NORMAL, 65_536, Duration.ofSeconds(30), Scheduler.system());
+          Clock.systemUTC(),
+          SyncMode.NORMAL,
+          65_536,
+          Duration.ofSeconds(30),
+          Scheduler.system(),
+          false);
 
   /** Checks every field. */
   public StoreOptions {
@@ -49,14 +60,17 @@ public record StoreOptions(
     }
   }
 
+  /**
+   * Options for reading and writing, with the {@link Scheduler} the clock implies (see {@link
+   * #clock(Clock)}).
+   */
+  public StoreOptions(Clock clock, SyncMode sync, int maxPendingAppends, Duration appendTimeout) {
+    this(clock, sync, maxPendingAppends, appendTimeout, schedulerOf(clock), false);
+  }
+
   /** System UTC clock, {@link SyncMode#NORMAL}, 65,536 pending appends, 30 s append timeout. */
   public static StoreOptions defaults() {
     return DEFAULTS;
-  }
-
-  /** Options with the {@link Scheduler} the clock implies (see {@link #clock(Clock)}). */
-  public StoreOptions(Clock clock, SyncMode sync, int maxPendingAppends, Duration appendTimeout) {
-    this(clock, sync, maxPendingAppends, appendTimeout, schedulerOf(clock));
   }
 
   private static Scheduler schedulerOf(Clock clock) {
@@ -69,26 +83,32 @@ public record StoreOptions(
    * with {@link Scheduler#system()}.
    */
   public StoreOptions clock(Clock clock) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, schedulerOf(clock));
+    return new StoreOptions(
+        clock, sync, maxPendingAppends, appendTimeout, schedulerOf(clock), readOnly);
   }
 
   /** These options with another scheduler (after {@link #clock(Clock)}, which sets one). */
   public StoreOptions scheduler(Scheduler scheduler) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 
   /** These options with another sync mode. */
   public StoreOptions sync(SyncMode sync) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 
   /** These options with another bound on unfinished {@code appendAsync} calls. */
   public StoreOptions maxPendingAppends(int maxPendingAppends) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 
   /** These options with another wait for room before {@code appendAsync} fails. */
   public StoreOptions appendTimeout(Duration appendTimeout) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
+  }
+
+  /** These options opening the store for reading only (see the class comment), or not. */
+  public StoreOptions readOnly(boolean readOnly) {
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 }

@@ -36,7 +36,11 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
   private static final Set<String> ENTRY_POINTS =
       Set.of(
-          "dev.sluice.Sluice", "dev.sluice.Sinks", "dev.sluice.Sources", "dev.sluice.DeadLetters");
+          "dev.sluice.Sluice",
+          "dev.sluice.Sinks",
+          "dev.sluice.Sources",
+          "dev.sluice.Codecs",
+          "dev.sluice.DeadLetters");
 
   private static final JavaClasses CORE =
       new ClassFileImporter()

@@ -162,4 +162,71 @@ class SourcesSinksTest {
     }
     assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("{\"b\":\"two\"}\n");
   }
+
+  @Test
+  void stdoutReportsAFailedWriteSoTheWindowIsNotCommitted() throws Exception {
+    PrintStream original = System.out;
+    java.io.OutputStream closedPipe =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) throws java.io.IOException {
+            throw new java.io.IOException("Broken pipe");
+          }
+        };
+    System.setOut(new PrintStream(closedPipe, true, StandardCharsets.UTF_8));
+    try (Store store = Sluice.open("mem:")) {
+      store.stream("s").append(Map.of("a", 1));
+      assertThatThrownBy(() -> Sinks.stdout().write(Map.of("a", 1)))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("Sinks.stdout()");
+      var consumer =
+          store
+              .streaming("s")
+              .group("g")
+              .size(1)
+              .retry(Retry.none())
+              .deadLetter(DeadLetter.STOP)
+              .process(w -> w.data())
+              .sink(Sinks.stdout());
+      try {
+        consumer.once();
+      } catch (RuntimeException expected) {
+        // the job stops with the sink's failure
+      }
+      assertThat(store.stream("s").groups()).allSatisfy(g -> assertThat(g.committed()).isZero());
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  @Test
+  void anNdjsonSourceSkipsAByteOrderMarkAndRefusesInvalidUtf8NamingTheLine() throws Exception {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    Path good = dir.resolve("bom.ndjson");
+    Files.write(good, bom);
+    Files.write(
+        good,
+        "{\"name\":\"h\u00e9llo\"}\r\n".getBytes(StandardCharsets.UTF_8),
+        java.nio.file.StandardOpenOption.APPEND);
+    Path bad = dir.resolve("latin1.ndjson");
+    Files.write(
+        bad, "{\"i\":0}\n{\"name\":\"h\u00e9llo\"}\n".getBytes(StandardCharsets.ISO_8859_1));
+    try (Store store = Sluice.open("mem:")) {
+      EventStream<Map<String, Object>> s = store.stream("in");
+      try (EventStream.Attachment loading = s.attach(Sources.ndjson(good))) {
+        assertThat(loading.await(WAIT)).isTrue();
+        assertThat(loading.failure()).isEmpty();
+      }
+      assertThat(s.read(0, 10))
+          .singleElement()
+          .satisfies(r -> assertThat(r.value()).containsEntry("name", "h\u00e9llo"));
+      try (EventStream.Attachment loading = s.attach(Sources.ndjson(bad))) {
+        assertThat(loading.await(WAIT)).isTrue();
+        assertThat(loading.failure())
+            .get()
+            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+            .hasMessageContaining(bad + " line 2 is not valid UTF-8 (byte 0xE9");
+      }
+    }
+  }
 }

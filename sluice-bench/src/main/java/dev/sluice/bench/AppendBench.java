@@ -128,20 +128,7 @@ public final class AppendBench {
         System.out.printf("round %d of %d done%n", round, runs);
       }
     }
-    double baseline = Measure.median(results.values().iterator().next());
-    System.out.println();
-    System.out.println("| scenario | records/s (median) | ratio to baseline | runs (records/s) |");
-    System.out.println("|---|---:|---:|---|");
-    for (var e : results.entrySet()) {
-      double m = Measure.median(e.getValue());
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %s | %.2f | %s |%n",
-          e.getKey(),
-          Measure.rate(m),
-          m / baseline,
-          String.join(" ", e.getValue().stream().map(Measure::rate).toList()));
-    }
+    Measure.printRatios(results);
   }
 
   private double rawBatch(Connection raw, int records) throws Exception {

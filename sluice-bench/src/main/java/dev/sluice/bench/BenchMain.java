@@ -18,6 +18,8 @@ public final class BenchMain {
     BENCHMARKS.put("dataflow", "dev.sluice.bench.DataflowBench");
     BENCHMARKS.put("consumer", "dev.sluice.bench.ConsumerBench");
     BENCHMARKS.put("latency", "dev.sluice.bench.LatencyBench");
+    BENCHMARKS.put("purge", "dev.sluice.bench.PurgeBench");
+    BENCHMARKS.put("server", "dev.sluice.bench.ServerBench");
   }
 
   private BenchMain() {}

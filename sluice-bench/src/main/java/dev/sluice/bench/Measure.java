@@ -81,4 +81,25 @@ public final class Measure {
     p.setProperty("jdbc.get_generated_keys", "false");
     return p;
   }
+
+  /**
+   * Prints a Markdown table of scenarios: median records/s, ratio to the first scenario (the
+   * baseline), and every run.
+   */
+  public static void printRatios(java.util.Map<String, List<Double>> results) {
+    double baseline = median(results.values().iterator().next());
+    System.out.println();
+    System.out.println("| scenario | records/s (median) | ratio to baseline | runs (records/s) |");
+    System.out.println("|---|---:|---:|---|");
+    for (var e : results.entrySet()) {
+      double m = median(e.getValue());
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.2f | %s |%n",
+          e.getKey(),
+          rate(m),
+          m / baseline,
+          String.join(" ", e.getValue().stream().map(Measure::rate).toList()));
+    }
+  }
 }

@@ -32,9 +32,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-      "Show Sluice working: a producer appends to the stream 'demo' while a consumer",
-      "(group 'demo', windows of --window records, or fewer after 500 ms) prints each window",
-      "as it closes. Ends by itself with a summary once the consumer has caught up."
+      "Show Sluice working: a producer and a windowed consumer on the stream 'demo'.",
+      "The producer appends while a consumer (group 'demo', windows of --window records, or"
+          + " fewer after 500 ms) prints each window as it closes. Ends by itself with a summary"
+          + " once the consumer has caught up. One demo runs at a time on a store."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final String GROUP = "demo";
@@ -72,7 +73,8 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (records < 1 || batch < 1 || window < 1) {
-      throw new IllegalArgumentException(
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
           "--records, --batch and --window must be at least 1: "
               + records
               + ", "
@@ -82,16 +84,36 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
-    try (Store s = store.open()) {
+    try (Store s = store.open();
+        Exclusive exclusive = Exclusive.take(s)) {
+      if (exclusive == null) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "sluice: another demo is running on "
+                    + s.url()
+                    + "; wait for it to end, or give this one its own store: --store"
+                    + " sqlite:./demo-data");
+        return Main.FAILED;
+      }
       EventStream<Map<String, Object>> stream = s.stream("demo");
       long from = stream.metadata().nextOffset();
       out.printf(
-          "Sluice demo: store %s, stream \"demo\" (%d records already there)%n"
-              + "a producer appends %d records in batches of %d while group \"%s\" consumes"
-              + " windows of %d%n",
-          s.url(), stream.metadata().recordCount(), records, batch, GROUP, window);
+          "Sluice demo: store %s, stream \"demo\" (%d %s already there)%n"
+              + "a producer appends %d %s in batches of %d while group \"%s\" consumes"
+              + " windows of %d%n"
+              + "each window line: its id (group/partition/sequence), offsets, size, the mean"
+              + " reading, and how many records came from each sensor (s0=34: 34 from s0)%n",
+          s.url(),
+          stream.metadata().recordCount(),
+          plural(stream.metadata().recordCount(), "record"),
+          records,
+          plural(records, "record"),
+          batch,
+          GROUP,
+          window);
       out.flush();
-      Consumed consumed = new Consumed();
+      Consumed consumed = new Consumed(from);
       try (StreamingJob job =
           s.streaming("demo")
               .group(GROUP)
@@ -120,23 +142,92 @@ final class DemoCommand implements Callable<Integer> {
           stream.groups().stream().filter(x -> x.name().equals(GROUP)).findFirst().orElseThrow();
       out.printf(
           Locale.ROOT,
-          "done in %.1f s: %d records produced, %d windows, %d records consumed by group \"%s\","
-              + " lag %d. Try: ./sluice info demo, ./sluice tail demo --max 3%n",
+          "done in %.1f s: %d %s produced, %d %s, %d %s consumed by group \"%s\", lag %d.%s%s%n",
           (System.nanoTime() - started) / 1e9,
           records,
+          plural(records, "record"),
           consumed.windows,
+          plural(consumed.windows, "window"),
           consumed.records,
+          plural(consumed.records, "record"),
           GROUP,
-          g.lag());
+          g.lag(),
+          consumed.leftOver == 0
+              ? ""
+              : " The group also consumed "
+                  + consumed.leftOver
+                  + " "
+                  + plural(consumed.leftOver, "record")
+                  + " an earlier, interrupted demo had left.",
+          s.url().startsWith("mem:")
+              ? " (A mem: store ends with the demo; with a sqlite: store you could look at it.)"
+              : " Try: ./sluice info demo, ./sluice tail demo --max 3");
     }
     return 0;
   }
 
+  private static String plural(long n, String noun) {
+    return n == 1 ? noun : noun + "s";
+  }
+
+  /**
+   * One demo at a time on a store: two would consume each other's records and wait for records the
+   * other one took.
+   */
+  private static final class Exclusive implements AutoCloseable {
+    private static final java.util.Set<String> RUNNING =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final String url;
+    private final java.nio.channels.FileChannel channel;
+
+    private Exclusive(String url, java.nio.channels.FileChannel channel) {
+      this.url = url;
+      this.channel = channel;
+    }
+
+    /** Takes the store's demo lock, or returns null if another demo holds it. */
+    static Exclusive take(Store s) throws java.io.IOException {
+      if (!RUNNING.add(s.url())) {
+        return null;
+      }
+      if (!s.url().startsWith("sqlite:")) {
+        return new Exclusive(s.url(), null); // other processes cannot share this store
+      }
+      java.nio.file.Path file =
+          java.nio.file.Path.of(s.url().substring("sqlite:".length())).resolve("demo.lock");
+      java.nio.channels.FileChannel channel =
+          java.nio.channels.FileChannel.open(
+              file,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE);
+      if (channel.tryLock() == null) {
+        channel.close();
+        RUNNING.remove(s.url());
+        return null;
+      }
+      return new Exclusive(s.url(), channel);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      if (channel != null) {
+        channel.close();
+      }
+      RUNNING.remove(url);
+    }
+  }
+
   /** What the consumer has seen; the main thread waits on it. */
   private static final class Consumed {
+    private final long from;
     long windows;
     long records;
+    long leftOver;
     long lastOffset = -1;
+
+    Consumed(long from) {
+      this.from = from;
+    }
 
     void window(Window<Map<String, Object>> w, PrintWriter out) {
       double sum = 0;
@@ -148,18 +239,21 @@ final class DemoCommand implements Callable<Integer> {
       synchronized (out) {
         out.printf(
             Locale.ROOT,
-            "consumer  window %-12s offsets %6d..%-6d %4d records  mean reading %.2f  %s%n",
+            "consumer  window %-12s offsets %6d..%-6d %4d %-7s  mean reading %.2f  per sensor %s%n",
             w.id(),
             w.firstOffset(),
             w.lastOffset(),
             w.size(),
+            plural(w.size(), "record"),
             w.size() == 0 ? 0 : sum / w.size(),
             sensors);
         out.flush();
       }
       synchronized (this) {
+        long old = Math.max(0, Math.min(w.size(), from - w.firstOffset()));
         windows++;
-        records += w.size();
+        records += w.size() - old;
+        leftOver += old;
         lastOffset = Math.max(lastOffset, w.lastOffset());
         notifyAll();
       }
@@ -210,8 +304,8 @@ final class DemoCommand implements Callable<Integer> {
             lastProgress = now;
             synchronized (out) {
               out.printf(
-                  "producer  %s %5d/%d records appended (last offset %d)%n",
-                  bar(done), done, records, first + values.size() - 1);
+                  "producer  %s %5d/%d %s appended (last offset %d)%n",
+                  bar(done), done, records, plural(records, "record"), first + values.size() - 1);
               out.flush();
             }
           }

@@ -86,7 +86,7 @@ final class DlqCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      try (Store s = store.open()) {
+      try (Store s = store.openToRead()) {
         EventStream<byte[]> dlq = open(s, stream, spec.commandLine().getErr()).orElse(null);
         if (dlq == null) {
           return 1;
@@ -132,9 +132,12 @@ final class DlqCommand implements Runnable {
   @Command(
       name = "replay",
       description = {
-        "Append each dead letter's original value (and key) back to STREAM, atomically per batch,",
-        "and remember how far it got (group \"" + REPLAY_GROUP + "\" of STREAM.dlq), so running",
-        "it again replays only dead letters that arrived since."
+        "Send a stream's dead letters back to it, each once.",
+        "Appends each dead letter's original value (and key) to STREAM, atomically per batch, "
+            + "and remembers how far it got (group \""
+            + REPLAY_GROUP
+            + "\" of STREAM.dlq), so running "
+            + "it again replays only dead letters that arrived since."
       })
   static final class ReplayCommand implements Callable<Integer> {
     @Mixin StoreOption store;
@@ -155,13 +158,19 @@ final class DlqCommand implements Runnable {
     @Override
     public Integer call() {
       if (batchSize < 1) {
-        throw new IllegalArgumentException("--batch-size must be at least 1: " + batchSize);
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--batch-size must be at least 1: " + batchSize);
       }
       PrintWriter out = spec.commandLine().getOut();
+      try (Store r = store.openToRead()) {
+        if (open(r, stream, spec.commandLine().getErr()).isEmpty()) {
+          return Main.FAILED; // and nothing was created
+        }
+      }
       try (Store s = store.open()) {
         EventStream<byte[]> dlq = open(s, stream, spec.commandLine().getErr()).orElse(null);
         if (dlq == null) {
-          return 1;
+          return Main.FAILED;
         }
         long before = Math.max(replayedUpTo(dlq), dlq.metadata().firstOffset());
         long end = dlq.metadata().nextOffset();
@@ -174,6 +183,10 @@ final class DlqCommand implements Runnable {
                   + (end > before
                       ? " (" + dlq.name() + " offsets " + before + ".." + (end - 1) + ")"
                       : ""));
+          return 0;
+        }
+        if (end <= before) {
+          out.println("replayed 0 dead letters to " + stream + " (none waiting)");
           return 0;
         }
         s.stream(stream); // recreates a dropped stream: the originals need somewhere to go
@@ -210,7 +223,7 @@ final class DlqCommand implements Runnable {
                       + after
                       + " of "
                       + end
-                      + "; see the log above");
+                      + "; run again with --verbose to see why");
           return 1;
         }
       }

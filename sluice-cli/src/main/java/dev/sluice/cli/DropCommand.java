@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "drop",
     description = {
-      "Delete a stream with its records and consumer groups. Running consumers of it stop",
-      "with an error. Its dead letters (STREAM.dlq) are kept unless --dead-letters is given."
+      "Delete a stream with its records and consumer groups.",
+      "Running consumers of it stop with an error. Its dead letters (STREAM.dlq) are kept "
+          + "unless --dead-letters is given."
     })
 final class DropCommand implements Callable<Integer> {
   @Mixin StoreOption store;
@@ -29,6 +30,12 @@ final class DropCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try (Store r = store.openToRead()) {
+      if (r.metadata(stream).isEmpty()) {
+        spec.commandLine().getErr().println("sluice: no stream \"" + stream + "\" in " + r.url());
+        return Main.FAILED;
+      }
+    }
     try (Store s = store.open()) {
       StreamMetadata m = s.metadata(stream).orElse(null);
       if (m == null || !s.drop(stream)) {

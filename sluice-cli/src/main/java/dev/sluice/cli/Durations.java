@@ -26,11 +26,21 @@ final class Durations implements ITypeConverter<Duration> {
         default -> Duration.ofHours(n);
       };
     }
+    Duration d;
     try {
-      return Duration.parse(value);
+      d = Duration.parse(value);
     } catch (DateTimeParseException e) {
       throw new TypeConversionException(
           "a duration must look like 500ms, 2s, 5m, 1h or PT2S: \"" + value + "\"");
     }
+    if (d.isNegative()) {
+      throw new TypeConversionException("a duration must not be negative: \"" + value + "\"");
+    }
+    return d;
+  }
+
+  /** A duration as the CLI writes it: {@code 500ms}, or ISO-8601 when not whole milliseconds. */
+  static String show(Duration d) {
+    return d.toNanos() % 1_000_000 == 0 ? d.toMillis() + "ms" : d.toString();
   }
 }

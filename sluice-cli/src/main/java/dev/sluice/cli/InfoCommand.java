@@ -11,7 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice info STREAM}: shows a stream's metadata. */
-@Command(name = "info", description = "Show what the store knows about a stream.")
+@Command(
+    name = "info",
+    description = "Show what the store knows about a stream (STREAM.dlq too); changes nothing.")
 final class InfoCommand implements Callable<Integer> {
   @Mixin StoreOption store;
   @Spec CommandSpec spec;
@@ -22,7 +24,7 @@ final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (Store s = store.open()) {
+    try (Store s = store.openToRead()) {
       StreamMetadata m = s.metadata(stream).orElse(null);
       if (m == null) {
         spec.commandLine().getErr().println("sluice: no stream \"" + stream + "\" in " + s.url());

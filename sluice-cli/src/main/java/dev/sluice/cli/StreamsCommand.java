@@ -10,7 +10,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice streams}: lists the streams of a store. */
-@Command(name = "streams", description = "List the streams of a store.")
+@Command(
+    name = "streams",
+    description =
+        "List the streams of a store, dead-letter streams (NAME.dlq) too; changes nothing.")
 final class StreamsCommand implements Callable<Integer> {
   @Mixin StoreOption store;
   @Spec CommandSpec spec;
@@ -18,7 +21,7 @@ final class StreamsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (Store s = store.open()) {
+    try (Store s = store.openToRead()) {
       var names = s.streams();
       if (names.isEmpty()) {
         out.println("no streams in " + s.url());

@@ -2,9 +2,11 @@ package dev.sluice.dataflow;
 
 import com.google.errorprone.annotations.CheckReturnValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * An immutable description of a bytewax-style dataflow: a linear list of {@link Step}s that every
@@ -37,9 +39,11 @@ import java.util.Objects;
 @CheckReturnValue
 public final class Dataflow<I, O> {
   private final List<Step> steps;
+  private final KeyRouting routing;
 
-  private Dataflow(List<Step> steps) {
+  private Dataflow(List<Step> steps, KeyRouting routing) {
     this.steps = steps;
+    this.routing = routing;
   }
 
   /**
@@ -56,6 +60,22 @@ public final class Dataflow<I, O> {
     return steps;
   }
 
+  /** How keyed steps route keys to workers; {@link KeyRouting#standard()} unless set. */
+  public KeyRouting routing() {
+    return routing;
+  }
+
+  /**
+   * Returns the same flow routing keys by {@code routing}, for example one that accepts a key type
+   * of your own ({@link KeyRouting#with}).
+   *
+   * @param routing the routing
+   * @return a new flow; this one is unchanged
+   */
+  public Dataflow<I, O> routedBy(KeyRouting routing) {
+    return new Dataflow<>(steps, Objects.requireNonNull(routing, "routing must not be null"));
+  }
+
   @Override
   public String toString() {
     StringBuilder names = new StringBuilder("Dataflow[");
@@ -70,6 +90,34 @@ public final class Dataflow<I, O> {
     copy.addAll(steps);
     copy.add(step);
     return Collections.unmodifiableList(copy);
+  }
+
+  private static FlatMapper<Object, Object> fromArrays(Mapper<?, ?> mapper) {
+    @SuppressWarnings("unchecked")
+    Mapper<Object, Object[]> arrays = (Mapper<Object, Object[]>) erase(mapper, "mapper");
+    return item -> {
+      Object[] items = arrays.map(item);
+      if (items == null) {
+        throw new dev.sluice.SluiceException(
+            "flat_map mapper returned null for " + item + "; return an empty array");
+      }
+      return Arrays.asList(items);
+    };
+  }
+
+  private static FlatMapper<Object, Object> fromStreams(Mapper<?, ?> mapper) {
+    @SuppressWarnings("unchecked")
+    Mapper<Object, Stream<?>> streams = (Mapper<Object, Stream<?>>) erase(mapper, "mapper");
+    return item -> {
+      Stream<?> items = streams.map(item);
+      if (items == null) {
+        throw new dev.sluice.SluiceException(
+            "flat_map mapper returned null for " + item + "; return an empty stream");
+      }
+      try (items) {
+        return items.toList();
+      }
+    };
   }
 
   @SuppressWarnings("unchecked")
@@ -106,6 +154,31 @@ public final class Dataflow<I, O> {
     /** Replaces each item with the items of {@code mapper(item)}, in the same epoch. */
     public <R> Builder<I, R> flatMap(FlatMapper<? super T, ? extends R> mapper) {
       return then(new Step.FlatMap(erase(mapper, "mapper")));
+    }
+
+    /**
+     * Replaces each item with the elements of the array {@code mapper(item)}, in order, in the same
+     * epoch: {@code flatMapArray(line -> line.split(" "))}.
+     */
+    public <R> Builder<I, R> flatMapArray(Mapper<? super T, ? extends R[]> mapper) {
+      return then(new Step.FlatMap(fromArrays(mapper)));
+    }
+
+    /**
+     * Replaces each item with the elements of the stream {@code mapper(item)}, in order, in the
+     * same epoch; the stream is closed once read: {@code flatMapStream(String::lines)}.
+     */
+    public <R> Builder<I, R> flatMapStream(
+        Mapper<? super T, ? extends Stream<? extends R>> mapper) {
+      return then(new Step.FlatMap(fromStreams(mapper)));
+    }
+
+    /**
+     * Adds a step typed by its item types, such as the keyed {@link Operators}: it compiles only
+     * where the items here fit what the operator takes.
+     */
+    public <R> Builder<I, R> then(Operator<? super T, ? extends R> operator) {
+      return then(Objects.requireNonNull(operator, "operator must not be null").step());
     }
 
     /** Keeps only the items for which {@code predicate} returns true. */
@@ -176,6 +249,18 @@ public final class Dataflow<I, O> {
     public Captured<I, T, T> capture() {
       return new Captured<>(append(steps, new Step.Capture()));
     }
+
+    /**
+     * Hands {@code (epoch, asOutput(item))} for each item passing here to the output and passes the
+     * item itself on; the output type is {@code O}.
+     *
+     * @return a builder whose output type is {@code O}
+     */
+    @SuppressWarnings("unchecked")
+    public <O> Captured<I, T, O> capture(Mapper<? super T, ? extends O> asOutput) {
+      return new Captured<>(
+          append(steps, new Step.Capture((Mapper<Object, Object>) erase(asOutput, "asOutput"))));
+    }
   }
 
   /**
@@ -208,6 +293,22 @@ public final class Dataflow<I, O> {
     /** See {@link Builder#flatMap}. */
     public <R> Captured<I, R, O> flatMap(FlatMapper<? super T, ? extends R> mapper) {
       return then(new Step.FlatMap(erase(mapper, "mapper")));
+    }
+
+    /** See {@link Builder#flatMapArray}. */
+    public <R> Captured<I, R, O> flatMapArray(Mapper<? super T, ? extends R[]> mapper) {
+      return then(new Step.FlatMap(fromArrays(mapper)));
+    }
+
+    /** See {@link Builder#flatMapStream}. */
+    public <R> Captured<I, R, O> flatMapStream(
+        Mapper<? super T, ? extends Stream<? extends R>> mapper) {
+      return then(new Step.FlatMap(fromStreams(mapper)));
+    }
+
+    /** See {@link Builder#then(Operator)}. */
+    public <R> Captured<I, R, O> then(Operator<? super T, ? extends R> operator) {
+      return then(Objects.requireNonNull(operator, "operator must not be null").step());
     }
 
     /** See {@link Builder#filter}. */
@@ -247,14 +348,28 @@ public final class Dataflow<I, O> {
       return then(new Step.StatefulMap(erase(builder, "builder"), erase(mapper, "mapper")));
     }
 
-    /** Adds another capture sharing the same output; the output type widens to {@code Object}. */
+    /**
+     * Adds another capture sharing the same output; the output type widens to {@code Object}. To
+     * keep it, capture with {@link #capture(Mapper)}.
+     */
     public Captured<I, T, Object> capture() {
       return new Captured<>(append(steps, new Step.Capture()));
     }
 
-    /** Returns the immutable flow. */
+    /**
+     * Adds another capture sharing the same output, which gets {@code asOutput(item)} for each item
+     * passing here; the output type stays {@code O}, and the item goes on unchanged. {@code
+     * capture(x -> x)} keeps {@code O} where the items here are already of that type.
+     */
+    @SuppressWarnings("unchecked")
+    public Captured<I, T, O> capture(Mapper<? super T, ? extends O> asOutput) {
+      return new Captured<>(
+          append(steps, new Step.Capture((Mapper<Object, Object>) erase(asOutput, "asOutput"))));
+    }
+
+    /** Returns the immutable flow, routing keys by {@link KeyRouting#standard()}. */
     public Dataflow<I, O> build() {
-      return new Dataflow<>(steps);
+      return new Dataflow<>(steps, KeyRouting.standard());
     }
   }
 }

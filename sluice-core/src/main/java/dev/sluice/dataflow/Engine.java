@@ -47,7 +47,8 @@ final class Engine {
   /** Runs one worker on the calling thread and returns the captured pairs in capture order. */
   static List<Epoched<Object>> runAlone(Dataflow<?, ?> flow, Iterable<? extends Epoched<?>> input) {
     List<Epoched<Object>> captured = new ArrayList<>();
-    Worker worker = new Worker(flow.steps(), 0, 1, captured::add, null, null);
+    Worker worker =
+        new Worker(flow.steps(), flow.routing().keyHash(), 0, 1, captured::add, null, null);
     try {
       Iterator<? extends Epoched<?>> items = input.iterator();
       try {
@@ -69,6 +70,7 @@ final class Engine {
    */
   static List<Epoched<Object>> runFed(
       Dataflow<?, ?> flow, Iterable<? extends Epoched<?>> input, int workers) {
+    refuseIfInterrupted();
     @SuppressWarnings({"unchecked", "rawtypes"})
     BlockingQueue<Epoched<?>[]>[] feeds = new BlockingQueue[workers];
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -111,6 +113,7 @@ final class Engine {
 
   /** Runs {@code workers} threads, each with its own input and output. */
   static void runThreads(Dataflow<?, ?> flow, int workers, WorkerIo io) {
+    refuseIfInterrupted();
     Run run = new Run(flow, workers, io);
     run.start();
     run.await();
@@ -128,6 +131,9 @@ final class Engine {
       while (items.hasNext()) {
         if (control.aborted) {
           return;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("the calling thread was interrupted");
         }
         int worker = next;
         next = next + 1 == workers ? 0 : next + 1;
@@ -161,6 +167,13 @@ final class Engine {
       if (control.aborted) {
         return;
       }
+    }
+  }
+
+  /** A caller interrupted before the run starts gets no work done: no thread is started. */
+  private static void refuseIfInterrupted() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted(new InterruptedException("the calling thread was interrupted"));
     }
   }
 
@@ -289,7 +302,8 @@ final class Engine {
           throw new SluiceException("the output builder returned null for worker " + index);
         }
         input = io.input(index, workers);
-        new Worker(flow.steps(), index, workers, output, inboxes, control).runShared(input);
+        new Worker(flow.steps(), flow.routing().keyHash(), index, workers, output, inboxes, control)
+            .runShared(input);
       } catch (Aborted aborted) {
         // another thread failed first
       } catch (Throwable t) {

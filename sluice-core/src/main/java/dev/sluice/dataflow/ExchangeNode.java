@@ -23,7 +23,7 @@ final class ExchangeNode extends Node {
   @Override
   void push(long epoch, Object item) throws Exception {
     KV<Object, Object> kv = kv(item, step, stepIndex);
-    int target = KeyHash.workerFor(kv.key(), worker.count);
+    int target = worker.routing.worker(kv.key(), worker.count);
     if (target == worker.index) {
       worker.stages[stage].receive(worker.index, epoch, kv);
     } else {

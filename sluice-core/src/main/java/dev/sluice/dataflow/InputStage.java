@@ -11,14 +11,23 @@ import dev.sluice.SluiceException;
  */
 final class InputStage extends Emitter {
   private final int worker;
+  private final Engine.Control control;
   private long frontier = Long.MIN_VALUE;
   private boolean started;
 
-  InputStage(int worker) {
+  /**
+   * @param control the run's control, whose abort flag is checked at every item so that a worker
+   *     stops within an item of a failure elsewhere; {@code null} for a run on the caller's thread
+   */
+  InputStage(int worker, Engine.Control control) {
     this.worker = worker;
+    this.control = control;
   }
 
   void accept(long epoch, Object item) throws Exception {
+    if (control != null) {
+      control.checkAbort();
+    }
     if (epoch != frontier || !started) {
       if (epoch < frontier) {
         throw new SluiceException(

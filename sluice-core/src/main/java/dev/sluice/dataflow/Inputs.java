@@ -1,5 +1,6 @@
 package dev.sluice.dataflow;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -78,6 +79,105 @@ public final class Inputs {
   public static <T> Iterable<Epoched<T>> tumblingEpoch(
       Iterable<? extends T> items, Duration length, TimeGetter<? super T> timeGetter) {
     return tumblingEpoch(items, length, timeGetter, null, 0);
+  }
+
+  /**
+   * Items read within one tumbling window of ingestion time share an epoch: bytewax's default, with
+   * the time each item is read from {@code items} on the system clock. The first item is in epoch
+   * 0.
+   *
+   * @param length the window length, positive
+   * @throws IllegalArgumentException if {@code length} is not positive
+   */
+  public static <T> Iterable<Epoched<T>> tumblingEpoch(
+      Iterable<? extends T> items, Duration length) {
+    return tumblingEpoch(items, length, Clock.systemUTC());
+  }
+
+  /**
+   * Items read within one tumbling window of ingestion time on {@code clock} share an epoch; the
+   * first item is in epoch 0. Pass the store's clock, or a {@link dev.sluice.testkit.ManualClock}
+   * in tests.
+   *
+   * @param length the window length, positive
+   * @param clock read once per item, as the item is read
+   * @throws IllegalArgumentException if {@code length} is not positive
+   */
+  public static <T> Iterable<Epoched<T>> tumblingEpoch(
+      Iterable<? extends T> items, Duration length, Clock clock) {
+    Objects.requireNonNull(clock, "clock must not be null");
+    return tumblingEpoch(items, length, item -> clock.instant(), null, 0);
+  }
+
+  /**
+   * {@link #tumblingEpoch(Iterable, Duration, TimeGetter, Instant, long)} with numeric times:
+   * {@code epoch = startEpoch + trunc((time - startTime) / length)}, all in the unit of the times.
+   *
+   * @param length the window length in the unit of the times, positive
+   * @param timeGetter reads an item's time
+   * @param startTime the start of epoch {@code startEpoch}
+   * @param startEpoch the epoch of the first window
+   * @throws IllegalArgumentException if {@code length} is not positive
+   */
+  public static <T> Iterable<Epoched<T>> tumblingEpoch(
+      Iterable<? extends T> items,
+      long length,
+      LongTimeGetter<? super T> timeGetter,
+      long startTime,
+      long startEpoch) {
+    return tumblingEpoch(
+        items, positiveUnits(length), instants(timeGetter), unit(startTime), startEpoch);
+  }
+
+  /** {@link #tumblingEpoch(Iterable, long, LongTimeGetter, long, long)} from the first item. */
+  public static <T> Iterable<Epoched<T>> tumblingEpoch(
+      Iterable<? extends T> items, long length, LongTimeGetter<? super T> timeGetter) {
+    return tumblingEpoch(items, positiveUnits(length), instants(timeGetter), null, 0);
+  }
+
+  /**
+   * {@link #sortedWindow(Iterable, Duration, TimeGetter, DropHandler)} with numeric times; {@code
+   * length} is in their unit.
+   */
+  public static <T> Iterable<T> sortedWindow(
+      Iterable<? extends T> items,
+      long length,
+      LongTimeGetter<? super T> timeGetter,
+      DropHandler<? super T> onDrop) {
+    return sortedWindow(items, units(length), instants(timeGetter), onDrop);
+  }
+
+  /** {@link #sortedWindow(Iterable, long, LongTimeGetter, DropHandler)} dropping silently. */
+  public static <T> Iterable<T> sortedWindow(
+      Iterable<? extends T> items, long length, LongTimeGetter<? super T> timeGetter) {
+    return sortedWindow(items, length, timeGetter, null);
+  }
+
+  /*
+   * Numeric times reuse the Instant arithmetic, exactly: one unit is one nanosecond, so every long
+   * is a valid instant and every difference a valid duration.
+   */
+  private static Instant unit(long time) {
+    return Instant.ofEpochSecond(0, time);
+  }
+
+  private static Duration units(long length) {
+    if (length < 0) {
+      throw new IllegalArgumentException("length must not be negative: " + length);
+    }
+    return Duration.ofNanos(length);
+  }
+
+  private static Duration positiveUnits(long length) {
+    if (length <= 0) {
+      throw new IllegalArgumentException("length must be positive: " + length);
+    }
+    return Duration.ofNanos(length);
+  }
+
+  private static <T> TimeGetter<T> instants(LongTimeGetter<T> getter) {
+    Objects.requireNonNull(getter, "timeGetter must not be null");
+    return item -> unit(getter.timeOf(item));
   }
 
   /**

@@ -130,14 +130,16 @@ abstract class Node extends Emitter {
 
   static final class CaptureNode extends Node {
     private final Sink<Epoched<Object>> output;
+    private final Mapper<Object, Object> asOutput;
 
-    CaptureNode(Sink<Epoched<Object>> output) {
+    CaptureNode(Step.Capture step, Sink<Epoched<Object>> output) {
       this.output = output;
+      this.asOutput = step.asOutput();
     }
 
     @Override
     void push(long epoch, Object item) throws Exception {
-      output.write(new Epoched<>(epoch, item));
+      output.write(new Epoched<>(epoch, asOutput == null ? item : asOutput.map(item)));
       next.push(epoch, item);
     }
   }

@@ -149,8 +149,18 @@ public sealed interface Step {
     }
   }
 
-  /** Hands every {@code (epoch, item)} passing here to the flow's output; the flow goes on. */
-  record Capture() implements Step {
+  /**
+   * Hands every {@code (epoch, item)} passing here to the flow's output; the flow goes on.
+   *
+   * @param asOutput what to capture for an item, or {@code null} for the item itself; the item goes
+   *     on unchanged either way
+   */
+  record Capture(Mapper<Object, Object> asOutput) implements Step {
+    /** A capture of the items themselves. */
+    public Capture() {
+      this(null);
+    }
+
     @Override
     public String operator() {
       return "capture";

@@ -27,11 +27,13 @@ final class Worker {
   final InputStage input;
   final KeyedStage[] stages;
   final Outbox outbox;
+  final KeyHash routing;
   private final BlockingQueue<Outbox.Batch> inbox;
   private final Engine.Control control;
 
   Worker(
       List<Step> steps,
+      KeyHash routing,
       int index,
       int count,
       Sink<Epoched<Object>> output,
@@ -40,6 +42,7 @@ final class Worker {
     this.index = index;
     this.count = count;
     this.control = control;
+    this.routing = routing;
     this.inbox = inboxes == null ? null : inboxes[index];
     int exchanges = 0;
     for (Step step : steps) {
@@ -47,7 +50,7 @@ final class Worker {
     }
     this.stages = new KeyedStage[exchanges + 1];
     this.outbox = inboxes == null ? null : new Outbox(index, inboxes, exchanges + 1);
-    this.input = new InputStage(index);
+    this.input = new InputStage(index, control);
     Emitter tail = input;
     int stage = 0;
     for (int i = 0; i < steps.size(); i++) {
@@ -90,7 +93,7 @@ final class Worker {
       return new Node.ReduceEpochLocalNode((Step.ReduceEpochLocal) step, stepIndex);
     }
     if (step instanceof Step.Capture) {
-      return new Node.CaptureNode(output);
+      return new Node.CaptureNode((Step.Capture) step, output);
     }
     throw new IllegalArgumentException("no local node for " + step.operator());
   }
@@ -100,17 +103,22 @@ final class Worker {
    * interrupt flag between items.
    */
   void runAlone(Iterator<? extends Epoched<?>> items) throws Exception {
-    int sinceCheck = 0;
+    // the flag is a plain field read: cheap enough to check at every item
+    checkInterrupt();
     while (items.hasNext()) {
-      input.accept(items.next());
-      if (++sinceCheck == 1024) {
-        sinceCheck = 0;
-        if (Thread.currentThread().isInterrupted()) {
-          throw Engine.interrupted(null);
-        }
-      }
+      Epoched<?> item = items.next();
+      checkInterrupt();
+      input.accept(item);
     }
+    checkInterrupt();
     input.finish();
+    checkInterrupt();
+  }
+
+  private static void checkInterrupt() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw Engine.interrupted(new InterruptedException("the calling thread was interrupted"));
+    }
   }
 
   /**
@@ -159,6 +167,7 @@ final class Worker {
   private boolean drain() throws Exception {
     boolean worked = false;
     for (int i = 0; i < 64; i++) {
+      control.checkAbort();
       Outbox.Batch batch = inbox.poll();
       if (batch == null) {
         break;
@@ -186,6 +195,7 @@ final class Worker {
   private void receive(Outbox.Batch batch) throws Exception {
     KeyedStage stage = stages[batch.stage];
     for (int i = 0; i < batch.size; i++) {
+      control.checkAbort();
       stage.receive(batch.source, batch.epochs[i], (KV<Object, Object>) batch.items[i]);
     }
     if (batch.hasFrontier) {

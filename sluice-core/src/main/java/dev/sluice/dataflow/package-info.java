@@ -8,7 +8,10 @@
  * their epochs with {@link dev.sluice.dataflow.Inputs}; run it with {@link
  * dev.sluice.dataflow.Execution} ({@code run}, {@code runCluster}, {@code spawnCluster}, {@code
  * clusterMain}), whose arguments {@link dev.sluice.dataflow.Parse} reads from a command line or the
- * environment.
+ * environment. Keyed steps typed to {@link dev.sluice.dataflow.KV} at compile time come from {@link
+ * dev.sluice.dataflow.Operators}, added with {@code then(..)}; {@link
+ * dev.sluice.dataflow.KeyRouting} is the routing hash, public, with encodings of a user's own key
+ * types; {@link dev.sluice.dataflow.Bytes} is a byte-string key.
  *
  * <p>Epoch rules: input epochs must not decrease per worker; an epoch is complete at a worker once
  * markers from every upstream channel, exchange channels included, have passed it; keyed values

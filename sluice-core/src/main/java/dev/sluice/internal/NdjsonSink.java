@@ -66,7 +66,15 @@ public final class NdjsonSink implements Sink<Object> {
     if (channel == null) {
       PrintStream out = console.get();
       out.write(lines.toByteArray());
-      out.flush();
+      // PrintStream swallows IOExceptions (a closed pipe, a full disk): the window must not be
+      // committed when its output did not get out
+      if (out.checkError()) {
+        throw new IOException(
+            name
+                + " could not write "
+                + values.size()
+                + " line(s): the output failed or is closed");
+      }
       return;
     }
     ByteBuffer buffer = ByteBuffer.wrap(lines.toByteArray());

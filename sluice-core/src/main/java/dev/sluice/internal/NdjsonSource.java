@@ -3,7 +3,6 @@ package dev.sluice.internal;
 import dev.sluice.CodecException;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.Source;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,14 +25,12 @@ public final class NdjsonSource<T> implements Source<T> {
 
   @Override
   public void run(Emitter<? super T> emitter) throws IOException, InterruptedException {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      long lineNumber = 0;
-      for (String line; !closed && (line = reader.readLine()) != null; ) {
-        lineNumber++;
+    try (NdjsonLines lines = new NdjsonLines(Files.newInputStream(file), file.toString())) {
+      for (String line; !closed && (line = lines.next()) != null; ) {
         if (line.isBlank()) {
           continue;
         }
-        emitter.emit(decode(line, lineNumber));
+        emitter.emit(decode(line, lines.lineNumber()));
       }
     }
   }

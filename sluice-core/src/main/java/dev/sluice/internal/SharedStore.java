@@ -102,6 +102,25 @@ final class SharedStore {
     }
   }
 
+  /**
+   * Stops the consumers, then closes the backend; once. A second caller (the last handle closing
+   * while the JVM exits) waits for the first, so no consumer loses its store while it stops.
+   */
+  void close() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stopJobs();
+      closeEngine();
+      backend.close();
+    }
+  }
+
+  private final Object closeLock = new Object();
+  private boolean closed;
+
   /** Called with the registry's lock held. */
   StoreHandle newHandle() {
     handles++;

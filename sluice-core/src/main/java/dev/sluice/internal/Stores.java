@@ -5,7 +5,9 @@ import dev.sluice.Store;
 import dev.sluice.StoreOptions;
 import dev.sluice.internal.base.Names;
 import dev.sluice.spi.StoreProvider;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -19,6 +21,7 @@ public final class Stores {
   private static final Map<String, SharedStore> OPEN = new HashMap<>();
   private static volatile Map<String, StoreProvider> providers;
   private static volatile Store defaultStore;
+  private static boolean exitHookAdded;
 
   private Stores() {}
 
@@ -29,13 +32,19 @@ public final class Stores {
     StoreProvider provider = provider(url);
     String canonical = provider.canonicalUrl(url);
     synchronized (OPEN) {
+      if (!exitHookAdded) {
+        Runtime.getRuntime().addShutdownHook(new Thread(Stores::closeAllAtExit, "sluice-exit"));
+        exitHookAdded = true;
+      }
       SharedStore shared = OPEN.get(canonical);
       if (shared == null) {
         shared = new SharedStore(canonical, provider.open(canonical, options), options);
         // Retention set by an earlier run, or by another process, is enforced here too.
         shared.startMaintenance();
         OPEN.put(canonical, shared);
-      } else if (!shared.options().equals(options)) {
+      } else if (!shared.options().equals(options)
+          && !shared.options().equals(options.readOnly(false))) {
+        // a store open for writing serves a read-only open as well
         throw new IllegalStateException(
             "store "
                 + canonical
@@ -48,6 +57,14 @@ public final class Stores {
     }
   }
 
+  /** The backend behind a store handle of this registry (for the backends' own tests). */
+  public static dev.sluice.spi.StoreBackend backendOf(Store store) {
+    if (!(store instanceof StoreHandle h)) {
+      throw new IllegalArgumentException("not a store of this registry: " + store);
+    }
+    return h.backend();
+  }
+
   /** Releases one handle's share; stops its consumers and closes the backend with the last one. */
   static void release(SharedStore shared) {
     boolean last;
@@ -58,9 +75,27 @@ public final class Stores {
       }
     }
     if (last) {
-      shared.stopJobs();
-      shared.closeEngine();
-      shared.backend().close();
+      shared.close();
+    }
+  }
+
+  /**
+   * At JVM exit (the end of main, {@code System.exit}, SIGTERM, Ctrl-C), stops the consumers of
+   * every store still open, which releases their claims, and closes the store, which removes its
+   * process lock file. Handles closed later find their store closed already.
+   */
+  private static void closeAllAtExit() {
+    List<SharedStore> open;
+    synchronized (OPEN) {
+      open = new ArrayList<>(OPEN.values());
+      OPEN.clear();
+    }
+    for (SharedStore shared : open) {
+      try {
+        shared.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing {} at exit failed", shared.url(), e);
+      }
     }
   }
 
@@ -75,10 +110,7 @@ public final class Stores {
           if (url == null || url.isBlank()) {
             url = System.getProperty("sluice.url", Sluice.DEFAULT_URL);
           }
-          store = open(url, StoreOptions.defaults());
-          Store toClose = store;
-          Runtime.getRuntime()
-              .addShutdownHook(new Thread(toClose::close, "sluice-default-store-close"));
+          store = open(url, StoreOptions.defaults()); // closed at exit, as every open store is
           defaultStore = store;
         }
       }

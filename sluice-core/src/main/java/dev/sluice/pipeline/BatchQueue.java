@@ -21,8 +21,14 @@ final class BatchQueue implements Outlet {
   private int count;
   private volatile int depth;
   private volatile long items;
+  private volatile long moves;
+  private volatile int waiters;
   private volatile boolean cancelled;
 
+  /**
+   * @param capacity whole batches; at least 1 (see {@link QueueSize#capacity}), or nothing could
+   *     ever pass
+   */
   BatchQueue(int capacity) {
     ring = new Batch[capacity];
   }
@@ -31,8 +37,16 @@ final class BatchQueue implements Outlet {
   public void put(Batch batch) throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (count == ring.length && !cancelled) {
-        notFull.await();
+      if (count == ring.length && !cancelled) {
+        // counted under the lock, per queue: no shared counter on the hand-over path
+        waiters++;
+        try {
+          while (count == ring.length && !cancelled) {
+            notFull.await();
+          }
+        } finally {
+          waiters--;
+        }
       }
       if (cancelled) {
         throw RunCancelled.INSTANCE;
@@ -41,6 +55,7 @@ final class BatchQueue implements Outlet {
       count++;
       depth = count;
       items += batch.size;
+      moves++;
       notEmpty.signal();
     } finally {
       lock.unlock();
@@ -56,13 +71,20 @@ final class BatchQueue implements Outlet {
     lock.lockInterruptibly();
     try {
       long left = nanos;
-      while (count == 0 && !cancelled) {
-        if (nanos == Long.MAX_VALUE) {
-          notEmpty.await();
-        } else if (left <= 0) {
-          return null;
-        } else {
-          left = notEmpty.awaitNanos(left);
+      if (count == 0 && !cancelled) {
+        waiters++;
+        try {
+          while (count == 0 && !cancelled) {
+            if (nanos == Long.MAX_VALUE) {
+              notEmpty.await();
+            } else if (left <= 0) {
+              return null;
+            } else {
+              left = notEmpty.awaitNanos(left);
+            }
+          }
+        } finally {
+          waiters--;
         }
       }
       if (cancelled) {
@@ -74,6 +96,7 @@ final class BatchQueue implements Outlet {
       count--;
       depth = count;
       items -= batch.size;
+      moves++;
       if (count <= ring.length / 2) {
         notFull.signal();
       }
@@ -101,6 +124,16 @@ final class BatchQueue implements Outlet {
 
   long items() {
     return items;
+  }
+
+  /** Threads waiting in {@link #put} or {@link #poll} now. */
+  int waiters() {
+    return waiters;
+  }
+
+  /** Batches put and taken so far: changes whenever the queue moves. */
+  long moves() {
+    return moves;
   }
 
   int capacity() {

@@ -36,6 +36,9 @@ final class Feeder {
   private final Semaphore permits;
   private final int batchSize;
   private final boolean dropLast;
+  private final boolean padLast;
+  private final Object padding;
+  private final Waits waits;
   private final boolean shared;
   private final LongSupplier clock;
   private final ReentrantLock handOver = new ReentrantLock();
@@ -46,6 +49,7 @@ final class Feeder {
   private int count;
   private volatile long itemsIn;
   private volatile long itemsDropped;
+  private volatile long itemsPadded;
   private long taken;
   private volatile boolean blocked;
   private volatile boolean ended;
@@ -54,12 +58,15 @@ final class Feeder {
   /**
    * @param shared whether the run's watcher may take partial batches concurrently
    */
-  Feeder(Run run, Outlet first, Semaphore permits, Settings settings, boolean shared) {
+  Feeder(Run run, Outlet first, Semaphore permits, Settings settings, boolean shared, Waits waits) {
     this.run = run;
     this.first = first;
     this.permits = permits;
     this.batchSize = settings.batchSize();
     this.dropLast = settings.lastBatch() == Pipeline.LastBatch.DROP;
+    this.padLast = settings.lastBatch() == Pipeline.LastBatch.PAD;
+    this.padding = settings.padding();
+    this.waits = waits;
     this.shared = shared;
     this.clock = settings.clock();
     this.current = new Object[batchSize];
@@ -217,8 +224,9 @@ final class Feeder {
   }
 
   private void sendLocked(Object[] items, int size, boolean retry) throws InterruptedException {
-    while (true) {
+    while (!permits.tryAcquire()) {
       blocked = true;
+      waits.enter();
       try {
         permits.acquire();
         break;
@@ -228,6 +236,7 @@ final class Feeder {
         }
         retryOrThrow(e);
       } finally {
+        waits.exit();
         blocked = false;
       }
     }
@@ -255,6 +264,10 @@ final class Feeder {
 
   private void lockHandOver(boolean retry) throws InterruptedException {
     while (true) {
+      if (handOver.tryLock()) {
+        return;
+      }
+      waits.enter();
       try {
         handOver.lockInterruptibly();
         return;
@@ -263,6 +276,8 @@ final class Feeder {
           throw e;
         }
         retryOrThrow(e);
+      } finally {
+        waits.exit();
       }
     }
   }
@@ -283,6 +298,11 @@ final class Feeder {
         if (left > 0 && dropLast) {
           itemsIn += left;
           itemsDropped += left;
+        } else if (left > 0 && padLast && left < batchSize) {
+          Arrays.fill(current, left, batchSize, padding);
+          itemsPadded += batchSize - left;
+          itemsIn -= batchSize - left;
+          sendLocked(current, batchSize, true);
         } else if (left > 0) {
           sendLocked(current, left, true);
         }
@@ -326,5 +346,9 @@ final class Feeder {
 
   long itemsDropped() {
     return itemsDropped;
+  }
+
+  long itemsPadded() {
+    return itemsPadded;
   }
 }

@@ -46,7 +46,13 @@ public final class Pipeline<I, O> {
     /** Process it as it is, without padding (the default). */
     PROCESS,
     /** Drop its items; they are counted in {@link PipelineMetrics#itemsDropped()}. */
-    DROP
+    DROP,
+    /**
+     * Fill it up to the batch size with a padding value ({@code null} unless {@link
+     * PipelineBuilder#padWith(Object)} gives one); padding items are processed and delivered like
+     * any item, after the real ones, and counted in {@link PipelineMetrics#itemsPadded()}.
+     */
+    PAD
   }
 
   private final List<Stage> stages;
@@ -83,6 +89,52 @@ public final class Pipeline<I, O> {
   public static <I, O> Pipeline<I, O> union(
       List<? extends Pipeline<? super I, ?>> branches, Joiner<? extends O> joiner) {
     return Pipeline.<I>builder().<O>union("union", branches, joiner).build();
+  }
+
+  /**
+   * A union of two branches whose typed outputs {@code joiner} joins per item (a stacked joiner; a
+   * record's constructor is one). The same as {@code Pipeline.<I>builder().union("union", first,
+   * second, joiner).build()}.
+   *
+   * @param first the first branch
+   * @param second the second branch
+   * @param joiner joins one item's two outputs
+   * @param <I> the type of item the union takes
+   * @param <A> the first branch's output type
+   * @param <B> the second branch's output type
+   * @param <O> the type of the joined output
+   * @return the union as a pipeline
+   * @throws IllegalArgumentException if a branch breaks a rule of {@link PipelineBuilder#union}
+   */
+  public static <I, A, B, O> Pipeline<I, O> union(
+      Pipeline<? super I, ? extends A> first,
+      Pipeline<? super I, ? extends B> second,
+      PairJoiner<? super A, ? super B, ? extends O> joiner) {
+    return Pipeline.<I>builder().<A, B, O>union("union", first, second, joiner).build();
+  }
+
+  /**
+   * A union of three branches whose typed outputs {@code joiner} joins per item. The same as {@code
+   * Pipeline.<I>builder().union("union", first, second, third, joiner).build()}.
+   *
+   * @param first the first branch
+   * @param second the second branch
+   * @param third the third branch
+   * @param joiner joins one item's three outputs
+   * @param <I> the type of item the union takes
+   * @param <A> the first branch's output type
+   * @param <B> the second branch's output type
+   * @param <C> the third branch's output type
+   * @param <O> the type of the joined output
+   * @return the union as a pipeline
+   * @throws IllegalArgumentException if a branch breaks a rule of {@link PipelineBuilder#union}
+   */
+  public static <I, A, B, C, O> Pipeline<I, O> union(
+      Pipeline<? super I, ? extends A> first,
+      Pipeline<? super I, ? extends B> second,
+      Pipeline<? super I, ? extends C> third,
+      TripleJoiner<? super A, ? super B, ? super C, ? extends O> joiner) {
+    return Pipeline.<I>builder().<A, B, C, O>union("union", first, second, third, joiner).build();
   }
 
   /**
@@ -231,22 +283,25 @@ public final class Pipeline<I, O> {
   /** Lists the steps with their workers, and the batch and queue sizes. */
   @Override
   public String toString() {
-    String described =
-        stages.stream()
-            .map(
-                stage ->
-                    stage instanceof StepSpec step
-                        ? step.name() + "(" + step.operation().kind() + " x" + step.workers() + ")"
-                        : stage.name() + "(union of " + ((UnionSpec) stage).branches().size() + ")")
-            .collect(Collectors.joining(" -> "));
+    String described = stages.stream().map(Pipeline::describe).collect(Collectors.joining(" -> "));
     return "Pipeline["
         + described
         + ", batchSize="
         + settings.batchSize()
-        + ", queueSize="
-        + settings.queueSize()
+        + (settings.queue().batches() > 0 ? ", queueBatches=" : ", queueSize=")
+        + (settings.queue().batches() > 0 ? settings.queue().batches() : settings.queue().items())
         + ", ordered="
         + settings.ordered()
         + "]";
+  }
+
+  private static String describe(Stage stage) {
+    if (stage instanceof StepSpec step) {
+      return step.name() + "(" + step.operation().kind() + " x" + step.workers() + ")";
+    }
+    if (stage instanceof UnionSpec union) {
+      return union.name() + "(union of " + union.branches().size() + ")";
+    }
+    return stage.name() + "(" + ((NestedSpec) stage).pipeline() + ")";
   }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,9 @@ final class Run {
   private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
   private static final long JOIN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+  /** Idle polls of the collector without any move before a run counts as stuck. */
+  private static final int STALLED_CHECKS = 10;
+
   /**
    * Where the collector puts outputs: the result list or the sink. It gets the first {@code size}
    * slots of an array that no stage of the run touches again.
@@ -55,13 +59,17 @@ final class Run {
   private final Source<?> source;
   private final Chain top;
   private final List<StepRuntime> steps = new ArrayList<>();
-  private final List<StepRuntime> topSteps = new ArrayList<>();
+  private final List<StepRuntime> countedSteps = new ArrayList<>();
   private final List<StageRuntime> stageRuntimes = new ArrayList<>();
   private final List<BatchQueue> queues = new ArrayList<>();
   private final BatchQueue results;
   private final int inFlightLimit;
   private final Semaphore permits;
   private final Feeder feeder;
+  private final Waits waits = new Waits();
+  private final ToIntFunction<QueueSize> capacity;
+  private long lastMoves = -1;
+  private int stalls;
   private final List<FutureTask<Void>> tasks = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicReference<Failure> failure = new AtomicReference<>();
@@ -77,14 +85,29 @@ final class Run {
   private volatile PipelineRun.State state = PipelineRun.State.RUNNING;
 
   Run(Pipeline<?, ?> pipeline, boolean stream, Source<?> source) {
+    this(pipeline, stream, source, null);
+  }
+
+  /**
+   * @param capacity how many batches a queue of a given size holds; {@code null} for {@link
+   *     QueueSize#capacity}; tests replace it to make a run that cannot progress
+   */
+  Run(
+      Pipeline<?, ?> pipeline,
+      boolean stream,
+      Source<?> source,
+      ToIntFunction<QueueSize> capacity) {
     this.settings = pipeline.settings();
     this.source = source;
+    this.capacity =
+        capacity != null ? capacity : size -> size.capacity(pipeline.settings().batchSize());
     this.top = new Chain(settings.outputType(), false);
-    this.results = queue(settings.queueSize());
-    Outlet first = wire(pipeline.stages(), results, "", top, steps);
+    this.results = queue(settings.queue());
+    Outlet first = wire(pipeline.stages(), results, "", top, steps, settings.queue());
     for (StepRuntime step : steps) {
-      if (!step.name.contains("/")) {
-        topSteps.add(step);
+      if (!step.inBranch()) {
+        // a branch gives one output per item; the steps around the union count its items
+        countedSteps.add(step);
       }
     }
     int limit = 1;
@@ -97,11 +120,11 @@ final class Run {
     this.inFlightLimit = limit;
     this.permits = new Semaphore(limit);
     this.watched = stream && (settings.batchSize() > 1 || settings.idleTimeout() != null);
-    this.feeder = new Feeder(this, first, permits, settings, watched);
+    this.feeder = new Feeder(this, first, permits, settings, watched, waits);
   }
 
-  private BatchQueue queue(int items) {
-    BatchQueue queue = new BatchQueue(items / settings.batchSize());
+  private BatchQueue queue(QueueSize size) {
+    BatchQueue queue = new BatchQueue(capacity.applyAsInt(size));
     queues.add(queue);
     return queue;
   }
@@ -111,7 +134,12 @@ final class Run {
    * adjacent chainable steps becomes one stage: one thread and one input queue for all of them.
    */
   private Outlet wire(
-      List<Stage> stages, Outlet downstream, String prefix, Chain chain, List<StepRuntime> into) {
+      List<Stage> stages,
+      Outlet downstream,
+      String prefix,
+      Chain chain,
+      List<StepRuntime> into,
+      QueueSize defaultQueue) {
     List<List<StepRuntime>> perStage = new ArrayList<>();
     Outlet next = downstream;
     int end = stages.size();
@@ -120,7 +148,7 @@ final class Run {
       if (stage instanceof StepSpec) {
         int begin = chainStart(stages, end - 1);
         StepSpec first = (StepSpec) stages.get(begin);
-        BatchQueue in = queue(first.queueSize() > 0 ? first.queueSize() : settings.queueSize());
+        BatchQueue in = queue(first.queue().or(defaultQueue));
         List<StepRuntime> chained = new ArrayList<>();
         StringBuilder threadName = new StringBuilder(prefix);
         for (int k = begin; k < end; k++) {
@@ -147,15 +175,56 @@ final class Run {
                   join.branchEnd(b, branchChain),
                   name + "/" + b + "/",
                   branchChain,
-                  branchSteps));
+                  branchSteps,
+                  defaultQueue));
         }
         perStage.add(0, branchSteps);
         next = join.inlet(inlets);
+        end--;
+      } else if (stage instanceof NestedSpec nested) {
+        Settings inner = nested.pipeline().settings();
+        boolean ownQueue =
+            inner.explicit().contains("queueSize") || inner.explicit().contains("queueBatches");
+        Chain nestedChain = new Chain(inner.outputType(), chain.branch);
+        List<StepRuntime> nestedSteps = new ArrayList<>();
+        next =
+            wire(
+                nested.pipeline().stages(),
+                unwrapping(nestedChain, nested.name(), next),
+                prefix + nested.name() + "/",
+                nestedChain,
+                nestedSteps,
+                ownQueue ? inner.queue() : defaultQueue);
+        perStage.add(0, nestedSteps);
         end--;
       }
     }
     perStage.forEach(into::addAll);
     return next;
+  }
+
+  /**
+   * The end of a nested pipeline: items that {@link Step#stopWith(Object)} ended inside it become
+   * its outputs and go on through the holding pipeline; items ended outside stay ended.
+   */
+  private Outlet unwrapping(Chain nested, String name, Outlet downstream) {
+    return batch -> {
+      if (batch == Batch.END) {
+        downstream.put(batch);
+        return;
+      }
+      Object[] values;
+      try {
+        values = nested.unwrap(batch, "an output of nested pipeline '" + name + "'");
+      } catch (RuntimeException e) {
+        fail(Failure.inStep(name, batch.seq, e));
+        throw RunCancelled.INSTANCE;
+      }
+      downstream.put(
+          values == batch.items
+              ? batch
+              : new Batch(batch.seq, values, batch.size, batch.hasFinished));
+    };
   }
 
   /** The index of the first step of the chain that ends with step {@code last}. */
@@ -175,7 +244,7 @@ final class Run {
     return settings.chaining()
         && stage instanceof StepSpec step
         && step.workers() == 1
-        && step.queueSize() == 0;
+        && !step.queue().isSet();
   }
 
   /** Starts the feeder, the workers and (in stream mode, when needed) the watcher. */
@@ -380,12 +449,17 @@ final class Run {
     }
   }
 
-  /** The safety net behind the tasks' own failure reports: a task that died is a failure. */
+  /**
+   * The safety net behind the tasks' own failure reports: a task that died is a failure, and so is
+   * a run in which no thread can make progress. Called by the collector when its queue stayed empty
+   * for a while.
+   */
   private void watchTasks() {
     List<FutureTask<Void>> snapshot;
     synchronized (this) {
       snapshot = new ArrayList<>(tasks);
     }
+    watchProgress(snapshot);
     for (FutureTask<Void> task : snapshot) {
       if (task.isDone() && !task.isCancelled()) {
         try {
@@ -396,6 +470,48 @@ final class Run {
           Thread.currentThread().interrupt();
         }
       }
+    }
+  }
+
+  /**
+   * Fails the run when every live thread of it waits inside the engine (for a queue, a permit, the
+   * hand-over or the watcher's tick; never in user code) and no queue moved over {@link
+   * #STALLED_CHECKS} of the collector's idle polls: nothing is left that could wake any of them.
+   * The configurations that led here are rejected when building; this catches the ones we missed.
+   */
+  private void watchProgress(List<FutureTask<Void>> snapshot) {
+    int live = 0;
+    for (FutureTask<Void> task : snapshot) {
+      live += task.isDone() ? 0 : 1;
+    }
+    long moves = 0;
+    int waiting = waits.waiting();
+    for (BatchQueue queue : queues) {
+      moves += queue.moves();
+      waiting += queue.waiters();
+    }
+    moves += feeder.itemsIn();
+    // the collector polls the results queue, but not now: it is here
+    if (live == 0 || waiting < live || moves != lastMoves) {
+      lastMoves = moves;
+      stalls = 0;
+      return;
+    }
+    if (++stalls >= STALLED_CHECKS) {
+      StringBuilder depths = new StringBuilder();
+      for (BatchQueue queue : queues) {
+        depths.append(depths.length() == 0 ? "" : ", ");
+        depths.append(queue.depth()).append('/').append(queue.capacity());
+      }
+      fail(
+          Failure.ofRun(
+              "the pipeline run cannot make progress: all "
+                  + live
+                  + " of its threads wait for a queue or a permit that none of them will free"
+                  + " (queues, batches held/capacity: "
+                  + depths
+                  + ")",
+              null));
     }
   }
 
@@ -419,7 +535,12 @@ final class Run {
     long lastProgress = settings.clock().getAsLong();
     try {
       while (!cancelled && !feeder.ended()) {
-        TimeUnit.NANOSECONDS.sleep(tick);
+        waits.enter();
+        try {
+          TimeUnit.NANOSECONDS.sleep(tick);
+        } finally {
+          waits.exit();
+        }
         long now = settings.clock().getAsLong();
         long taken = feeder.taken();
         if (taken != lastTaken || feeder.blockedDownstream()) {
@@ -486,19 +607,20 @@ final class Run {
     long growth = 0;
     long filtered = 0;
     long stopped = 0;
-    for (StepRuntime step : topSteps) {
+    for (StepRuntime step : countedSteps) {
       growth += step.itemsOut() - step.itemsIn();
       filtered += step.filtered();
       stopped += step.stopped();
     }
-    long in = feeder.itemsIn();
+    long in = feeder.itemsIn() + feeder.itemsPadded();
     long dropped = feeder.itemsDropped();
     long expected = in - dropped + growth;
     if (itemsOut != expected) {
       failure.compareAndSet(
           null,
           Failure.ofRun(
-              "items out must equal items in - dropped - filtered - stopped + flat-map growth: "
+              "items out must equal items in (padding included) - dropped - filtered - stopped +"
+                  + " flat-map growth: "
                   + itemsOut
                   + " != "
                   + in
@@ -537,6 +659,7 @@ final class Run {
     for (StepRuntime step : steps) {
       snapshot.add(step.snapshot());
     }
-    return new PipelineMetrics(feeder.itemsIn(), itemsOut, feeder.itemsDropped(), snapshot);
+    return new PipelineMetrics(
+        feeder.itemsIn(), itemsOut, feeder.itemsDropped(), snapshot, feeder.itemsPadded());
   }
 }

@@ -9,6 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * A pipeline's pipeline-wide options.
  *
+ * @param queue the size of every queue without one of its own; never unset
+ * @param padding the value that fills a short last batch under {@link Pipeline.LastBatch#PAD}
  * @param idleTimeout {@code null} when off
  * @param outputType {@code null} when not declared
  * @param chaining whether adjacent single-worker steps are chained on one thread
@@ -17,9 +19,10 @@ import java.util.function.LongSupplier;
  */
 record Settings(
     int batchSize,
-    int queueSize,
+    QueueSize queue,
     boolean ordered,
     Pipeline.LastBatch lastBatch,
+    Object padding,
     Duration idleTimeout,
     Duration maxBatchWait,
     Class<?> outputType,
@@ -28,9 +31,26 @@ record Settings(
     LongSupplier clock) {
   static final int DEFAULT_BATCH_SIZE = 1;
   static final int DEFAULT_QUEUE_SIZE = 1000;
+  static final int DEFAULT_WORKERS = 1;
   static final Duration DEFAULT_MAX_BATCH_WAIT = Duration.ofMillis(50);
 
   Settings {
     explicit = Collections.unmodifiableSet(new TreeSet<>(explicit));
+  }
+
+  /** The same settings with another batch size; for tests that bypass the builder's checks. */
+  Settings withBatchSize(int items) {
+    return new Settings(
+        items,
+        queue,
+        ordered,
+        lastBatch,
+        padding,
+        idleTimeout,
+        maxBatchWait,
+        outputType,
+        chaining,
+        explicit,
+        clock);
   }
 }

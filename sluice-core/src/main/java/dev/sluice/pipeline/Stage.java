@@ -1,6 +1,8 @@
 package dev.sluice.pipeline;
 
-/** One stage of a pipeline description: a {@link StepSpec} or a {@link UnionSpec}. */
-sealed interface Stage permits StepSpec, UnionSpec {
+/**
+ * One stage of a pipeline description: a {@link StepSpec}, {@link UnionSpec} or {@link NestedSpec}.
+ */
+sealed interface Stage permits StepSpec, UnionSpec, NestedSpec {
   String name();
 }

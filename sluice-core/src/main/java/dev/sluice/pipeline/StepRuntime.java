@@ -75,6 +75,11 @@ final class StepRuntime {
     return new Finished(value, chain);
   }
 
+  /** Whether the step is inside a union's branch (whose items the union's neighbours count). */
+  boolean inBranch() {
+    return chain.branch;
+  }
+
   long itemsIn() {
     return itemsIn.sum();
   }

@@ -3,10 +3,16 @@ package dev.sluice.pipeline;
 /**
  * The description of one step.
  *
- * @param queueSize the items its input queue holds; 0 for the pipeline's queue size
+ * @param workers its worker threads; 0 until {@link PipelineBuilder#build()} gives the pipeline's
+ *     default
+ * @param queue its own input queue size, or {@link QueueSize#UNSET} for the pipeline's
  */
-record StepSpec(String name, int workers, int queueSize, Operation operation) implements Stage {
-  StepSpec withQueueSize(int items) {
-    return new StepSpec(name, workers, items, operation);
+record StepSpec(String name, int workers, QueueSize queue, Operation operation) implements Stage {
+  StepSpec withQueue(QueueSize size) {
+    return new StepSpec(name, workers, size, operation);
+  }
+
+  StepSpec withWorkers(int count) {
+    return new StepSpec(name, count, queue, operation);
   }
 }

@@ -28,7 +28,8 @@ class FailureTest {
     assertThat(Mode.workerThreads()).isEmpty();
   }
 
-  private static List<Epoched<Integer>> numbers(int count) {
+  /** {@code count} numbers from 0, 100 to an epoch. */
+  static List<Epoched<Integer>> numbers(int count) {
     List<Epoched<Integer>> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       out.add(Epoched.of(i / 100, i));

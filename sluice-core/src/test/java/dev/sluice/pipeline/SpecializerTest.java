@@ -40,7 +40,8 @@ class SpecializerTest {
     Operation copy = Operation.map(step);
     Operation shared = new MapOperation(step);
     StepRuntime runtime =
-        new StepRuntime("m", new StepSpec("m", 1, 0, shared), null, new Chain(null, false));
+        new StepRuntime(
+            "m", new StepSpec("m", 1, QueueSize.UNSET, shared), null, new Chain(null, false));
 
     Tally copyTally = new Tally();
     Tally sharedTally = new Tally();

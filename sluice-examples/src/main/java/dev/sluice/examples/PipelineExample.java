@@ -91,5 +91,40 @@ public final class PipelineExample {
             .chaining(true)
             .build();
     System.out.println("chained: " + chained.transform(List.of(" 1_0", "2 ", "_3")));
+
+    // typed union: a stacked joiner gets each branch's output with its own type
+    Pipeline<String, Features> features = Pipeline.union(length, upper, Features::new);
+    System.out.println("typed union: " + features.transform(List.of("a", "bb")));
+
+    // a pipeline as a step of another, with its own filter, workers and queue in batches
+    Pipeline<String, Integer> parse =
+        Pipeline.<String>builder()
+            .filter("non-empty", s -> !s.isBlank())
+            .step("parse", 2, s -> Integer.parseInt(s.trim()))
+            .queueBatches(4)
+            .build();
+    Pipeline<String, String> nested =
+        Pipeline.<String>builder()
+            .pipeline("numbers", parse) // its steps: numbers/non-empty, numbers/parse
+            .step("label", n -> "#" + n)
+            .batchSize(2)
+            .build();
+    System.out.println("nested: " + nested.transform(lines));
+
+    // Neuraxle-style: workers per step for the whole pipeline, unnamed steps, queues in batches,
+    // and a short last batch padded with a default value
+    Pipeline<Integer, Integer> neuraxle =
+        Pipeline.<Integer>builder()
+            .step(x -> x + 1) // named map-0
+            .step(x -> x * 2) // named map-1
+            .workers(4) // n_workers_per_step
+            .batchSize(3) // batch_size
+            .queueBatches(10) // max_queued_minibatches
+            .padWith(0) // default_value_data_inputs
+            .build();
+    System.out.println("padded: " + neuraxle.transform(List.of(1, 2, 3, 4)));
   }
+
+  /** The joined output of the typed union above. */
+  record Features(Integer length, String upper) {}
 }

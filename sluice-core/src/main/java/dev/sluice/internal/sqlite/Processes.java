@@ -8,11 +8,14 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +23,19 @@ import org.slf4j.LoggerFactory;
  * Liveness of the processes that use a store: each holds an OS lock on {@code procs/<id>.lock} for
  * its life. The kernel drops the lock when a process dies, however it dies, so a lock that can be
  * taken means its process is gone and its claims may be taken over at once.
+ *
+ * <p>A dead process's file (kill -9, a crash) is deleted by whoever notices that its lock is free:
+ * a process opening the store, the change poller counting the others, a claim asking whether an
+ * owner lives. A new file is created and locked under a temporary name, then renamed, so that no
+ * one ever sees an unlocked {@code .lock} file of a live process.
  */
 final class Processes implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Processes.class);
   private static final long ALIVE_CACHE_NANOS = 50_000_000L;
+  private static final long OTHERS_CACHE_NANOS = 500_000_000L;
+  private static final String SUFFIX = ".lock";
+  private static final String TEMP_SUFFIX = ".lock.new";
+  private static final long TEMP_GRACE_MILLIS = 60_000L;
 
   private final Path dir;
   private final String self;
@@ -35,14 +47,16 @@ final class Processes implements AutoCloseable {
   Processes(Path dir) {
     this.dir = dir;
     this.self = UUID.randomUUID().toString();
-    Path file = dir.resolve(self + ".lock");
+    Path file = dir.resolve(self + SUFFIX);
+    Path temp = dir.resolve(self + TEMP_SUFFIX);
     // An interrupt would close the channel, and with it the lock that says this process lives.
     boolean interrupted = Thread.interrupted();
     try {
       Files.createDirectories(dir);
       this.channel =
-          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       this.held = channel.lock();
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new StoreException("cannot create the process lock " + file + ": " + e, e);
     } finally {
@@ -50,6 +64,7 @@ final class Processes implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    countOthers(); // and delete the files of dead processes
   }
 
   String self() {
@@ -57,25 +72,64 @@ final class Processes implements AutoCloseable {
   }
 
   /**
-   * Whether another process has the store open (it holds a lock file beside this one's). Looked up
-   * at most every 500 ms; a process that just opened the store may go unseen that long.
+   * Whether another live process has the store open (it holds the lock of a file beside this
+   * one's). Looked up at most every 500 ms; a process that just opened the store may go unseen that
+   * long. Files of dead processes found on the way are deleted.
    */
   boolean othersPresent() {
     long now = System.nanoTime();
-    if (now - othersCheckedAt < 500_000_000L && othersCheckedAt != 0) {
+    if (othersCheckedAt != 0 && now - othersCheckedAt < OTHERS_CACHE_NANOS) {
       return others;
     }
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      others = files.anyMatch(f -> !f.getFileName().toString().equals(self + ".lock"));
-    } catch (IOException e) {
-      others = true;
-    }
+    others = countOthers() > 0;
     othersCheckedAt = now;
     return others;
   }
 
   private volatile boolean others = true;
   private volatile long othersCheckedAt;
+
+  /** Counts the other live processes, deleting dead ones' files. */
+  private int countOthers() {
+    List<Path> files;
+    try (Stream<Path> listed = Files.list(dir)) {
+      files = listed.toList();
+    } catch (IOException e) {
+      return 1; // cannot tell: assume company, so the poller keeps watching
+    }
+    int live = 0;
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      if (name.endsWith(SUFFIX)) {
+        String id = name.substring(0, name.length() - SUFFIX.length());
+        if (!id.equals(self) && isAlive(id)) {
+          live++;
+        }
+      } else if (name.endsWith(TEMP_SUFFIX)) {
+        deleteIfAbandoned(f);
+      }
+    }
+    return live;
+  }
+
+  /** A temporary file left by a process that died while opening the store. */
+  private static void deleteIfAbandoned(Path temp) {
+    try {
+      if (System.currentTimeMillis() - Files.getLastModifiedTime(temp).toMillis()
+          < TEMP_GRACE_MILLIS) {
+        return; // a process may be opening the store right now
+      }
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        FileLock lock = ch.tryLock();
+        if (lock != null) {
+          Files.deleteIfExists(temp);
+          lock.release();
+        }
+      }
+    } catch (IOException | OverlappingFileLockException e) {
+      // gone already, or in use
+    }
+  }
 
   boolean isAlive(String id) {
     if (id.equals(self)) {
@@ -114,9 +168,9 @@ final class Processes implements AutoCloseable {
       if (lock == null) {
         return true;
       }
+      Files.deleteIfExists(file); // while locked, so no other prober races on it
       lock.release();
-      Files.deleteIfExists(file);
-      LOG.info("process {} of store {} is gone; its claims are taken over", id, dir.getParent());
+      LOG.info("process {} of store {} is gone; its lock file is deleted", id, dir.getParent());
       return false;
     } catch (NoSuchFileException e) {
       return false;
@@ -129,9 +183,9 @@ final class Processes implements AutoCloseable {
   @Override
   public void close() {
     try {
+      Files.deleteIfExists(dir.resolve(self + SUFFIX)); // while locked: nobody takes it for dead
       held.release();
       channel.close();
-      Files.deleteIfExists(dir.resolve(self + ".lock"));
     } catch (IOException e) {
       LOG.debug("releasing the process lock: {}", e.toString());
     }

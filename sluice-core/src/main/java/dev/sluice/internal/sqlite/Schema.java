@@ -64,13 +64,7 @@ final class Schema {
    * with the store's write lock held, before any other connection is opened.
    */
   static void createOrCheck(Connection c, Path db) throws SQLException {
-    List<String> tables = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
-      while (rs.next()) {
-        tables.add(rs.getString(1));
-      }
-    }
+    List<String> tables = tables(c);
     if (tables.isEmpty()) {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA auto_vacuum = INCREMENTAL");
@@ -89,6 +83,25 @@ final class Schema {
       }
       return;
     }
+    checkVersion(c, db, tables);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode = WAL");
+      for (String ddl : CONSUMER_TABLES) {
+        s.execute(ddl);
+      }
+    }
+  }
+
+  /** Checks that an existing database is a Sluice store this version reads; changes nothing. */
+  static void check(Connection c, Path db) throws SQLException {
+    List<String> tables = tables(c);
+    if (tables.isEmpty()) {
+      throw new StoreException(db + " is an empty database, not yet a Sluice store");
+    }
+    checkVersion(c, db, tables);
+  }
+
+  private static void checkVersion(Connection c, Path db, List<String> tables) throws SQLException {
     if (!tables.contains("meta")) {
       throw new StoreException(
           db + " is a SQLite database but not a Sluice store (it has tables " + tables + ")");
@@ -99,7 +112,17 @@ final class Schema {
       if (!rs.next()) {
         throw new StoreException(db + " has no format version; it is not a Sluice store");
       }
-      version = Integer.parseInt(rs.getString(1));
+      String text = rs.getString(1);
+      try {
+        version = Integer.parseInt(text.trim());
+      } catch (NumberFormatException e) {
+        throw new StoreException(
+            db
+                + " is damaged: its format_version in table meta is not a number: \""
+                + text
+                + "\"; restore the store from a backup",
+            e);
+      }
     }
     if (version > FORMAT_VERSION) {
       throw new StoreException(
@@ -111,11 +134,16 @@ final class Schema {
               + FORMAT_VERSION
               + ". Upgrade Sluice to open it.");
     }
-    try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA journal_mode = WAL");
-      for (String ddl : CONSUMER_TABLES) {
-        s.execute(ddl);
+  }
+
+  private static List<String> tables(Connection c) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
       }
     }
+    return tables;
   }
 }

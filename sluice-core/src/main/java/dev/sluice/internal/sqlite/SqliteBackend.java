@@ -32,9 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +58,6 @@ final class SqliteBackend implements StoreBackend {
               Capability.CLEAR));
   private static final Logger LOG = LoggerFactory.getLogger(SqliteBackend.class);
   static final String DB_FILE = "sluice.db";
-  private static final int PURGE_BATCH = 5_000;
   private static final long WAL_SIZE_LIMIT = 64L << 20;
 
   private final String url;
@@ -71,15 +68,14 @@ final class SqliteBackend implements StoreBackend {
   private final Writer writer;
   private final ReaderPool readers;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Object purgeLock = new Object();
-  private Thread purger;
+  private final Purger purger;
   private final Wakeups wakeups = new Wakeups();
   private final Scheduler scheduler;
   private final SqliteTables tables = new SqliteTables();
   private final Processes processes;
-  private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
   private final Thread poller;
   private final Thread checkpointer;
+  private final boolean readOnly;
 
   private SqliteBackend(Path dir, StoreOptions options, WriteLock lock, Connection writerConnection)
       throws SQLException {
@@ -89,20 +85,60 @@ final class SqliteBackend implements StoreBackend {
     this.scheduler = options.scheduler();
     this.lock = lock;
     this.writerConnection = writerConnection;
-    this.readers = new ReaderPool(dir.resolve(DB_FILE));
-    this.processes = new Processes(dir.resolve("procs"));
-    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "", wakeups::bump);
-    this.poller = new Thread(this::pollDataVersion, "sluice-sqlite-poller-" + dir.getFileName());
-    poller.setDaemon(true);
-    poller.start();
+    this.readOnly = options.readOnly();
+    this.readers = new ReaderPool(dir.resolve(DB_FILE), readOnly);
+    // read-only: no lock file, no writer, no background work, nothing written to the directory
+    this.processes = readOnly ? null : new Processes(dir.resolve("procs"));
+    this.purger = readOnly ? null : new Purger(url, this::writeSql);
+    this.writer =
+        readOnly
+            ? null
+            : new Writer(writerConnection, lock, clock, dir.getFileName() + "", wakeups::bump);
+    this.poller =
+        readOnly
+            ? null
+            : new Thread(this::pollDataVersion, "sluice-sqlite-poller-" + dir.getFileName());
     this.checkpointer =
-        new Thread(this::checkpoint, "sluice-sqlite-checkpointer-" + dir.getFileName());
-    checkpointer.setDaemon(true);
-    checkpointer.start();
+        readOnly
+            ? null
+            : new Thread(this::checkpoint, "sluice-sqlite-checkpointer-" + dir.getFileName());
+    if (!readOnly) {
+      poller.setDaemon(true);
+      poller.start();
+      checkpointer.setDaemon(true);
+      checkpointer.start();
+    }
+  }
+
+  /** Opens an existing store for reading only: creates and writes nothing. */
+  private static SqliteBackend openReadOnly(Path dir, StoreOptions options) {
+    Path db = dir.resolve(DB_FILE);
+    if (!Files.isRegularFile(db)) {
+      throw new StoreException(
+          "no store at "
+              + dir
+              + (Files.isDirectory(dir) ? " (no " + DB_FILE + " in it)" : "")
+              + "; check the store URL, or append to a stream to create the store");
+    }
+    Connection c = null;
+    try {
+      c = ReaderPool.connectReadOnly(db);
+      Schema.check(c, db);
+      return new SqliteBackend(dir, options, null, c);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw translate(db, e);
+    } catch (RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
   }
 
   /** Opens (creating if needed) the store in a directory. */
   static SqliteBackend open(Path dir, StoreOptions options) {
+    if (options.readOnly()) {
+      return openReadOnly(dir, options);
+    }
     try {
       Files.createDirectories(dir);
     } catch (FileAlreadyExistsException e) {
@@ -135,7 +171,10 @@ final class SqliteBackend implements StoreBackend {
       if (e instanceof SluiceException se) {
         throw se;
       }
-      throw translate(db, (SQLException) e);
+      if (e instanceof SQLException sql) {
+        throw translate(db, sql);
+      }
+      throw new StoreException("cannot open the store database " + db + ": " + e, e);
     } finally {
       try {
         lock.release(held);
@@ -145,7 +184,9 @@ final class SqliteBackend implements StoreBackend {
     }
     LOG.info("Sluice store opened at {} (sync {})", dir, options.sync());
     // Only after the lock is released: the purger writes through the writer thread, which takes it.
-    backend.startPurgeIfNeeded();
+    if (backend.purgeQueued()) {
+      backend.purger.request();
+    }
     return backend;
   }
 
@@ -171,6 +212,30 @@ final class SqliteBackend implements StoreBackend {
     return new StoreException("cannot open the store database " + db + ": " + message, e);
   }
 
+  Processes processes() {
+    return processes;
+  }
+
+  Purger purger() {
+    return purger;
+  }
+
+  /**
+   * Whether dropped streams' records or free pages wait for the purger (left by an earlier run).
+   */
+  private boolean purgeQueued() {
+    return readers.with(
+        r -> {
+          try (ResultSet rs =
+              r.prepare(
+                      "SELECT EXISTS(SELECT 1 FROM purge)"
+                          + " OR (SELECT freelist_count FROM pragma_freelist_count) > 0")
+                  .executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+          }
+        });
+  }
+
   @Override
   public String url() {
     return url;
@@ -178,13 +243,13 @@ final class SqliteBackend implements StoreBackend {
 
   @Override
   public CompletableFuture<Long> append(String stream, List<Entry> entries) {
-    ensureOpen();
+    ensureWritable();
     return writer.appendAsync(stream, entries);
   }
 
   @Override
   public long appendAndWait(String stream, List<Entry> entries) {
-    ensureOpen();
+    ensureWritable();
     return writer.append(stream, entries);
   }
 
@@ -291,7 +356,7 @@ final class SqliteBackend implements StoreBackend {
   public boolean drop(String stream) {
     boolean dropped = writeSql(c -> dropRow(c, stream) != null);
     if (dropped) {
-      startPurgeIfNeeded();
+      purger.request();
     }
     return dropped;
   }
@@ -308,7 +373,7 @@ final class SqliteBackend implements StoreBackend {
               retention == null ? Retention.forever().toString() : retention);
           return null;
         });
-    startPurgeIfNeeded();
+    purger.request();
   }
 
   /** Deletes a stream's row and queues its records for purging; returns its retention. */
@@ -355,7 +420,7 @@ final class SqliteBackend implements StoreBackend {
 
   /** Runs work in the writer's transaction and waits for it to commit. */
   <T> T writeSql(Tx<T> work) {
-    ensureOpen();
+    ensureWritable();
     try {
       return writer.write(work).join(); // already complete: Writer.write waits for the commit
     } catch (CompletionException e) {
@@ -367,76 +432,11 @@ final class SqliteBackend implements StoreBackend {
     }
   }
 
-  /** Deletes purged streams' records in bounded transactions on a background thread. */
-  private void startPurgeIfNeeded() {
-    synchronized (purgeLock) {
-      if (purger != null && purger.isAlive()) {
-        return;
-      }
-      purger = new Thread(this::purge, "sluice-sqlite-purge-" + dir.getFileName());
-      purger.setDaemon(true);
-      purger.start();
+  private void ensureWritable() {
+    ensureOpen();
+    if (readOnly) {
+      throw new StoreException("store " + url + " was opened read-only; it cannot be changed");
     }
-  }
-
-  private void purge() {
-    try {
-      while (!closed.get()) {
-        int deleted = writeSql(this::purgeSome);
-        if (deleted < 0) {
-          break;
-        }
-      }
-      if (!closed.get()) {
-        writeSql(
-            c -> {
-              try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA incremental_vacuum");
-              }
-              return null;
-            });
-      }
-    } catch (SluiceException e) {
-      if (!closed.get()) {
-        LOG.warn("purging dropped streams of {} stopped; it resumes at next open", url, e);
-      }
-    }
-  }
-
-  /** Deletes up to one batch of purged records; returns -1 when nothing is left. */
-  private int purgeSome(Connection c) throws SQLException {
-    long id;
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT stream_id FROM purge LIMIT 1")) {
-      if (!rs.next()) {
-        return -1;
-      }
-      id = rs.getLong(1);
-    }
-    int deleted;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "DELETE FROM records WHERE stream_id = ?1 AND ofs IN"
-                + " (SELECT ofs FROM records WHERE stream_id = ?1 ORDER BY ofs LIMIT ?2)")) {
-      ps.setLong(1, id);
-      ps.setInt(2, PURGE_BATCH);
-      deleted = ps.executeUpdate();
-    }
-    if (deleted == 0) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM windows WHERE stream_id = ?")) {
-        ps.setLong(1, id);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM groups WHERE stream_id = ?")) {
-        ps.setLong(1, id);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM purge WHERE stream_id = ?")) {
-        ps.setLong(1, id);
-        ps.executeUpdate();
-      }
-    }
-    return deleted;
   }
 
   private void ensureOpen() {
@@ -450,20 +450,15 @@ final class SqliteBackend implements StoreBackend {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    if (readOnly) {
+      readers.close();
+      closeQuietly(writerConnection);
+      return;
+    }
+    purger.close();
     writer.close();
     poller.interrupt();
     checkpointer.interrupt();
-    Thread p;
-    synchronized (purgeLock) {
-      p = purger;
-    }
-    if (p != null) {
-      try {
-        p.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
     try {
       poller.join(5_000);
       checkpointer.join(5_000);
@@ -513,12 +508,15 @@ final class SqliteBackend implements StoreBackend {
 
     @Override
     public String processId() {
+      if (processes == null) {
+        throw new StoreException("store " + url + " was opened read-only; it cannot run consumers");
+      }
       return processes.self();
     }
 
     @Override
     public boolean isAlive(String processId) {
-      return processes.isAlive(processId);
+      return processes == null || processes.isAlive(processId);
     }
 
     @Override
@@ -553,11 +551,7 @@ final class SqliteBackend implements StoreBackend {
               try {
                 return work.apply(
                     new SqliteConsumerTx(
-                        url,
-                        c,
-                        SqliteBackend.this::prepareForWriter,
-                        writer::appendInTask,
-                        clock.instant()));
+                        url, c, writer::prepare, writer::appendInTask, clock.instant()));
               } catch (Exception e) {
                 throw new Carrier(e);
               }
@@ -594,16 +588,6 @@ final class SqliteBackend implements StoreBackend {
       }
     }
     return null;
-  }
-
-  /** Only called inside writer transactions, which run one at a time. */
-  private PreparedStatement prepareForWriter(String sql) throws SQLException {
-    PreparedStatement ps = writerStatements.get(sql);
-    if (ps == null) {
-      ps = writerConnection.prepareStatement(sql);
-      writerStatements.put(sql, ps);
-    }
-    return ps;
   }
 
   /**
@@ -662,13 +646,17 @@ final class SqliteBackend implements StoreBackend {
     void changed(Statement statement, boolean first) throws SQLException;
   }
 
-  /** Runs a watcher thread's loop on a connection of its own until the store closes. */
+  /**
+   * Runs a watcher thread's loop on a connection of its own until the store closes. A failure (a
+   * full disk fails checkpoints) is logged once; the watcher reconnects every second until it works
+   * again, and then treats the database as changed.
+   */
   private void watchChanges(String role, Pause pause, OnChange onChange) {
-    Connection c = null;
-    try {
-      c = connect(dir.resolve(DB_FILE));
-      long seen = -1;
-      try (Statement s = c.createStatement()) {
+    boolean failing = false;
+    while (!closed.get()) {
+      try (Connection c = connect(dir.resolve(DB_FILE));
+          Statement s = c.createStatement()) {
+        long seen = -1;
         while (!closed.get()) {
           if (!pause.next()) {
             continue;
@@ -679,19 +667,30 @@ final class SqliteBackend implements StoreBackend {
             version = rs.getLong(1);
           }
           if (version != seen) {
-            onChange.changed(s, seen < 0);
+            onChange.changed(s, seen < 0 && !failing);
             seen = version;
           }
+          if (failing) {
+            LOG.info("the {} of {} works again", role, url);
+            failing = false;
+          }
+        }
+      } catch (InterruptedException e) {
+        return; // closing
+      } catch (SQLException e) {
+        if (closed.get()) {
+          return;
+        }
+        if (!failing) {
+          LOG.warn("the {} of {} failed; retrying every second", role, url, e);
+          failing = true;
+        }
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          return;
         }
       }
-    } catch (InterruptedException e) {
-      // closing
-    } catch (SQLException e) {
-      if (!closed.get()) {
-        LOG.warn("the {} of {} stopped", role, url, e);
-      }
-    } finally {
-      closeQuietly(c);
     }
   }
 }

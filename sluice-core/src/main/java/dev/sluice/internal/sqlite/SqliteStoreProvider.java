@@ -10,7 +10,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** {@code sqlite:PATH}: the embedded store, one SQLite database in the directory PATH. */
+/**
+ * {@code sqlite:PATH}: the embedded store, one SQLite database in the directory PATH. A leading
+ * {@code ~} or {@code ~/} stands for the user's home directory.
+ */
 public final class SqliteStoreProvider implements StoreProvider {
   @Override
   public Set<String> schemes() {
@@ -26,6 +29,15 @@ public final class SqliteStoreProvider implements StoreProvider {
     if (path.isBlank()) {
       throw new IllegalArgumentException(
           "sqlite store URL must name a directory, as sqlite:PATH: " + Names.quote(url));
+    }
+    if (path.equals("~") || path.startsWith("~/")) {
+      // as a shell would; the shell does not expand it inside --store=sqlite:~/x
+      path = System.getProperty("user.home") + path.substring(1);
+    } else if (path.startsWith("~")) {
+      throw new IllegalArgumentException(
+          "sqlite store URL: only ~ and ~/ are expanded (to your home directory); write the"
+              + " full path instead of "
+              + Names.quote(url));
     }
     Path dir;
     try {

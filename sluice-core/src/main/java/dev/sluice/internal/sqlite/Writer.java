@@ -41,19 +41,17 @@ final class Writer {
   static final int MAX_RECORDS = 10_000;
   private static final int GATHER_YIELDS = 8;
 
+  private static final String INSERT_RECORD =
+      "INSERT INTO records(stream_id, ofs, ts, key, value) VALUES (?,?,?,?,?)";
+  private static final String SELECT_STREAM =
+      "SELECT id, next_offset, ts_floor FROM streams WHERE name = ?";
+  private static final String UPDATE_STREAM =
+      "UPDATE streams SET next_offset = ?, ts_floor = ?, last_append = ? WHERE id = ?";
+
   private final Connection c;
   private final WriteLock lock;
   private final Clock clock;
-  private final PreparedStatement begin;
-  private final PreparedStatement commit;
-  private final PreparedStatement insertRecord;
-  private final PreparedStatement selectStream;
-  private final PreparedStatement updateStream;
-  private final Savepoints savepoints;
-
-  /** The statements around each transaction task, prepared once. */
-  private record Savepoints(
-      PreparedStatement begin, PreparedStatement release, PreparedStatement rollback) {}
+  private final Statements statements;
 
   private final ReentrantLock mutex = new ReentrantLock();
   private final Condition asyncWork = mutex.newCondition();
@@ -64,27 +62,12 @@ final class Writer {
   private final Thread background;
   private final Runnable onCommit;
 
-  Writer(Connection c, WriteLock lock, Clock clock, String name, Runnable onCommit)
-      throws SQLException {
+  Writer(Connection c, WriteLock lock, Clock clock, String name, Runnable onCommit) {
     this.c = c;
     this.onCommit = onCommit;
     this.lock = lock;
     this.clock = clock;
-    this.begin = c.prepareStatement("BEGIN IMMEDIATE");
-    this.commit = c.prepareStatement("COMMIT");
-    this.insertRecord =
-        c.prepareStatement(
-            "INSERT INTO records(stream_id, ofs, ts, key, value) VALUES (?,?,?,?,?)");
-    this.selectStream =
-        c.prepareStatement("SELECT id, next_offset, ts_floor FROM streams WHERE name = ?");
-    this.updateStream =
-        c.prepareStatement(
-            "UPDATE streams SET next_offset = ?, ts_floor = ?, last_append = ? WHERE id = ?");
-    this.savepoints =
-        new Savepoints(
-            c.prepareStatement("SAVEPOINT work"),
-            c.prepareStatement("RELEASE work"),
-            c.prepareStatement("ROLLBACK TO work"));
+    this.statements = new Statements(c);
     this.background = new Thread(this::runBackground, "sluice-sqlite-writer-" + name);
     background.setDaemon(true);
     background.start();
@@ -244,7 +227,7 @@ final class Writer {
     FileLock held = null;
     try {
       held = lock.acquire();
-      begin.execute();
+      statements.prepare("BEGIN IMMEDIATE").execute();
       long now = clock.millis();
       boolean pendingInserts = false;
       for (Task task : batch) {
@@ -262,13 +245,17 @@ final class Writer {
             pendingInserts = false;
           }
           rows.clear(); // the work may change streams
-          ((TxTask<?>) task).run(c, savepoints);
+          TxTask<?> tx = (TxTask<?>) task;
+          tx.run(c, statements);
+          if (tx.failure != null && causedBySql(tx.failure)) {
+            statements.reset();
+          }
         }
       }
       if (pendingInserts) {
         flush(rows);
       }
-      commit.execute();
+      statements.prepare("COMMIT").execute();
     } catch (SQLException | RuntimeException e) {
       rollback();
       StoreException failure =
@@ -298,8 +285,27 @@ final class Writer {
     return first;
   }
 
+  /**
+   * A statement of the writer's connection, prepared once (and again after a failed write). Only
+   * inside writer transactions, which run one at a time.
+   */
+  PreparedStatement prepare(String sql) throws SQLException {
+    return statements.prepare(sql);
+  }
+
+  /** Whether an SQLException is among a failure's causes. */
+  static boolean causedBySql(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Adds a stream's records to the insert batch, stamped {@code max(now, floor)}. */
   private long addInserts(StreamRow row, List<Entry> entries, long now) throws SQLException {
+    PreparedStatement insertRecord = statements.prepare(INSERT_RECORD);
     long ts = Math.max(now, row.tsFloor);
     long first = row.nextOffset;
     for (Entry e : entries) {
@@ -316,7 +322,8 @@ final class Writer {
   }
 
   private void flush(Map<String, StreamRow> rows) throws SQLException {
-    insertRecord.executeBatch();
+    statements.prepare(INSERT_RECORD).executeBatch();
+    PreparedStatement updateStream = statements.prepare(UPDATE_STREAM);
     for (StreamRow row : rows.values()) {
       updateStream.setLong(1, row.nextOffset);
       updateStream.setLong(2, row.tsFloor);
@@ -327,6 +334,7 @@ final class Writer {
   }
 
   private StreamRow loadOrCreate(String stream, long now) throws SQLException {
+    PreparedStatement selectStream = statements.prepare(SELECT_STREAM);
     selectStream.setString(1, stream);
     try (ResultSet rs = selectStream.executeQuery()) {
       if (rs.next()) {
@@ -354,9 +362,13 @@ final class Writer {
     }
   }
 
+  /**
+   * Rolls the failed transaction back (a failed COMMIT leaves it open) and prepares every statement
+   * afresh: the one that failed may be finalized, and a batch of inserts may be pending.
+   */
   private void rollback() {
+    statements.reset();
     try {
-      insertRecord.clearBatch();
       try (Statement s = c.createStatement()) {
         s.execute("ROLLBACK");
       }
@@ -446,15 +458,15 @@ final class Writer {
       this.work = work;
     }
 
-    void run(Connection c, Savepoints savepoints) throws SQLException {
-      savepoints.begin.execute();
+    void run(Connection c, Statements statements) throws SQLException {
+      statements.prepare("SAVEPOINT work").execute();
       try {
         result = work.apply(c);
-        savepoints.release.execute();
+        statements.prepare("RELEASE work").execute();
       } catch (SQLException | RuntimeException e) {
         failure = e;
-        savepoints.rollback.execute();
-        savepoints.release.execute();
+        statements.prepare("ROLLBACK TO work").execute();
+        statements.prepare("RELEASE work").execute();
       }
     }
 
