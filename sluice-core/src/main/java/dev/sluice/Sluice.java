@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.internal.Stores;
+import dev.sluice.internal.base.Names;
 import dev.sluice.spi.Codec;
 import java.util.Map;
 
@@ -21,6 +22,17 @@ public final class Sluice {
   public static final String DEFAULT_URL = "sqlite:./sluice-data";
 
   private Sluice() {}
+
+  /**
+   * Checks a stream name against the naming rule — 1–200 characters of {@code [A-Za-z0-9._-]}, not
+   * starting with {@code .}, not ending in {@code .dlq} — and returns it, so a tool can refuse a
+   * bad name before it reads any input.
+   *
+   * @throws IllegalArgumentException naming the rule and showing the value
+   */
+  public static String checkStreamName(String name) {
+    return Names.checkStream(name);
+  }
 
   /**
    * Opens a store: {@code sqlite:PATH}, {@code mem:} (a fresh one) or {@code mem:NAME} (shared by

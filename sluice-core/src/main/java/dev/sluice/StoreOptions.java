@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+import dev.sluice.spi.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,22 +18,38 @@ import java.util.Objects;
  * @param maxPendingAppends how many {@code appendAsync} calls may be unfinished at once, per store;
  *     past that {@code appendAsync} blocks
  * @param appendTimeout how long a blocked {@code appendAsync} waits for room before it fails
+ * @param scheduler the time base of background work (retention, group expiry), waits and leases;
+ *     {@link Scheduler#system()} unless the clock is itself a scheduler, as the testkit's {@code
+ *     ManualClock} is
  * @param readOnly open an existing store for reading only: nothing is created or changed (no
  *     directory, database, lock file or stream), a missing store is a {@link StoreException}, and
  *     so is every write. Works where the user may read the store's files but not write them. The
  *     in-memory store ignores it. A store already open in this JVM for writing serves a read-only
  *     open too.
  */
+@CheckReturnValue
 public record StoreOptions(
-    Clock clock, SyncMode sync, int maxPendingAppends, Duration appendTimeout, boolean readOnly) {
+    Clock clock,
+    SyncMode sync,
+    int maxPendingAppends,
+    Duration appendTimeout,
+    Scheduler scheduler,
+    boolean readOnly) {
 
   private static final StoreOptions DEFAULTS =
-      new StoreOptions(Clock.systemUTC(), SyncMode.NORMAL, 65_536, Duration.ofSeconds(30), false);
+      new StoreOptions(
+          Clock.systemUTC(),
+          SyncMode.NORMAL,
+          65_536,
+          Duration.ofSeconds(30),
+          Scheduler.system(),
+          false);
 
   /** Checks every field. */
   public StoreOptions {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sync, "sync");
+    Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(appendTimeout, "appendTimeout");
     if (maxPendingAppends < 1) {
       throw new IllegalArgumentException(
@@ -42,9 +60,12 @@ public record StoreOptions(
     }
   }
 
-  /** Options for reading and writing; see {@link #readOnly(boolean)} for the other kind. */
+  /**
+   * Options for reading and writing, with the {@link Scheduler} the clock implies (see {@link
+   * #clock(Clock)}).
+   */
   public StoreOptions(Clock clock, SyncMode sync, int maxPendingAppends, Duration appendTimeout) {
-    this(clock, sync, maxPendingAppends, appendTimeout, false);
+    this(clock, sync, maxPendingAppends, appendTimeout, schedulerOf(clock), false);
   }
 
   /** System UTC clock, {@link SyncMode#NORMAL}, 65,536 pending appends, 30 s append timeout. */
@@ -52,28 +73,42 @@ public record StoreOptions(
     return DEFAULTS;
   }
 
-  /** These options with another clock (tests pass a {@code ManualClock}). */
+  private static Scheduler schedulerOf(Clock clock) {
+    return clock instanceof Scheduler s ? s : Scheduler.system();
+  }
+
+  /**
+   * These options with another clock (tests pass a {@code ManualClock}). A clock that is also a
+   * {@link Scheduler}, as {@code ManualClock} is, becomes the scheduler too; any other clock runs
+   * with {@link Scheduler#system()}.
+   */
   public StoreOptions clock(Clock clock) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
+    return new StoreOptions(
+        clock, sync, maxPendingAppends, appendTimeout, schedulerOf(clock), readOnly);
+  }
+
+  /** These options with another scheduler (after {@link #clock(Clock)}, which sets one). */
+  public StoreOptions scheduler(Scheduler scheduler) {
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 
   /** These options with another sync mode. */
   public StoreOptions sync(SyncMode sync) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 
   /** These options with another bound on unfinished {@code appendAsync} calls. */
   public StoreOptions maxPendingAppends(int maxPendingAppends) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 
   /** These options with another wait for room before {@code appendAsync} fails. */
   public StoreOptions appendTimeout(Duration appendTimeout) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 
   /** These options opening the store for reading only (see the class comment), or not. */
   public StoreOptions readOnly(boolean readOnly) {
-    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, readOnly);
+    return new StoreOptions(clock, sync, maxPendingAppends, appendTimeout, scheduler, readOnly);
   }
 }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.CodecException;
 import dev.sluice.Codecs;
 import dev.sluice.EventStream;
+import dev.sluice.Sluice;
 import dev.sluice.SluiceException;
 import dev.sluice.Store;
-import dev.sluice.internal.Names;
 import dev.sluice.internal.NdjsonLines;
 import dev.sluice.spi.Codec;
 import java.io.IOException;
@@ -91,7 +91,7 @@ final class AppendCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "give JSON values or --file/--skip, not both");
     }
-    Names.checkStream(stream); // before reading anything
+    Sluice.checkStreamName(stream); // before reading anything
     return values.isEmpty() ? appendLines() : appendValues();
   }
 

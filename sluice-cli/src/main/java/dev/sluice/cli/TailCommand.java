@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Codecs;
 import dev.sluice.DeadLetter;
+import dev.sluice.DeadLetters;
 import dev.sluice.EventStream;
 import dev.sluice.Record;
 import dev.sluice.Retry;
+import dev.sluice.Sluice;
 import dev.sluice.Store;
 import dev.sluice.StreamMetadata;
 import dev.sluice.Streaming;
 import dev.sluice.StreamingJob;
 import dev.sluice.Window;
 import dev.sluice.WindowHandler;
-import dev.sluice.internal.DeadLetterStreams;
-import dev.sluice.internal.Names;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -98,9 +98,9 @@ final class TailCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     validate();
-    boolean deadLetters = stream.endsWith(Names.DEAD_LETTER_SUFFIX);
+    boolean deadLetters = stream.endsWith(DeadLetters.SUFFIX);
     if (deadLetters && group != null) {
-      String base = stream.substring(0, stream.length() - Names.DEAD_LETTER_SUFFIX.length());
+      String base = stream.substring(0, stream.length() - DeadLetters.SUFFIX.length());
       spec.commandLine()
           .getErr()
           .println(
@@ -114,7 +114,7 @@ final class TailCommand implements Callable<Integer> {
       return Main.FAILED;
     }
     if (!deadLetters) {
-      Names.checkStream(stream);
+      Sluice.checkStreamName(stream);
     }
     try (Store s = group == null ? store.openToRead() : store.open()) {
       Optional<StreamMetadata> m = s.metadata(stream);
@@ -149,9 +149,9 @@ final class TailCommand implements Callable<Integer> {
   }
 
   private EventStream<byte[]> open(Store s) {
-    if (stream.endsWith(Names.DEAD_LETTER_SUFFIX)) {
-      return DeadLetterStreams.of(
-          s, stream.substring(0, stream.length() - Names.DEAD_LETTER_SUFFIX.length()));
+    if (stream.endsWith(DeadLetters.SUFFIX)) {
+      return s.deadLetters(
+          stream.substring(0, stream.length() - DeadLetters.SUFFIX.length()), Codecs.bytes());
     }
     return s.stream(stream, Codecs.bytes());
   }

@@ -1,5 +1,6 @@
 package dev.sluice.dataflow;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -35,6 +36,7 @@ import java.util.stream.Stream;
  * @param <I> the item type of the input
  * @param <O> the item type of the captured output
  */
+@CheckReturnValue
 public final class Dataflow<I, O> {
   private final List<Step> steps;
   private final KeyRouting routing;

@@ -3,6 +3,7 @@ package dev.sluice.internal;
 import dev.sluice.Sluice;
 import dev.sluice.Store;
 import dev.sluice.StoreOptions;
+import dev.sluice.internal.base.Names;
 import dev.sluice.spi.StoreProvider;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public final class Stores {
       if (shared == null) {
         shared = new SharedStore(canonical, provider.open(canonical, options), options);
         // Retention set by an earlier run, or by another process, is enforced here too.
-        shared.ensureMaintenance();
+        shared.startMaintenance();
         OPEN.put(canonical, shared);
       } else if (!shared.options().equals(options)
           && !shared.options().equals(options.readOnly(false))) {
@@ -56,7 +57,7 @@ public final class Stores {
     }
   }
 
-  /** The backend behind a store handle of this registry (for tests and tools). */
+  /** The backend behind a store handle of this registry (for the backends' own tests). */
   public static dev.sluice.spi.StoreBackend backendOf(Store store) {
     if (!(store instanceof StoreHandle h)) {
       throw new IllegalArgumentException("not a store of this registry: " + store);

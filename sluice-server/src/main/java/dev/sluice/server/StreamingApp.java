@@ -218,7 +218,7 @@ public final class StreamingApp {
           new Declaration(
               name,
               "consumer",
-              (store, log) -> streaming.apply(store).start(log.wrap(name, handler)),
+              (store, log) -> streaming.apply(store).start(log.wrapHandler(name, handler)),
               null));
     }
 

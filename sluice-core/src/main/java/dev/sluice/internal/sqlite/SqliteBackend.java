@@ -7,11 +7,14 @@ import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
 import dev.sluice.SyncMode;
-import dev.sluice.internal.consumer.Checked;
-import dev.sluice.internal.consumer.GroupTables;
-import dev.sluice.internal.consumer.Signals;
+import dev.sluice.internal.base.Partitions;
+import dev.sluice.spi.Capability;
 import dev.sluice.spi.Entry;
+import dev.sluice.spi.Scheduler;
 import dev.sluice.spi.StoreBackend;
+import dev.sluice.spi.consumer.ConsumerTables;
+import dev.sluice.spi.consumer.ConsumerWorkException;
+import dev.sluice.spi.consumer.Wakeups;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
@@ -24,10 +27,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,7 +48,14 @@ import org.slf4j.LoggerFactory;
  * <p>Writes go through the {@link Writer} thread; reads use a small pool of connections and never
  * block writers. Dropped streams' records are purged in the background in bounded batches.
  */
-final class SqliteBackend implements StoreBackend, GroupTables {
+final class SqliteBackend implements StoreBackend {
+  private static final Set<Capability> CAPABILITIES =
+      Collections.unmodifiableSet(
+          EnumSet.of(
+              Capability.CONSUMER_ENGINE,
+              Capability.SQL_TRANSACTIONS,
+              Capability.RETENTION_UNTIL_CONSUMED,
+              Capability.CLEAR));
   private static final Logger LOG = LoggerFactory.getLogger(SqliteBackend.class);
   static final String DB_FILE = "sluice.db";
   private static final long WAL_SIZE_LIMIT = 64L << 20;
@@ -55,7 +69,9 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   private final ReaderPool readers;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Purger purger;
-  private final Signals signals = new Signals();
+  private final Wakeups wakeups = new Wakeups();
+  private final Scheduler scheduler;
+  private final SqliteTables tables = new SqliteTables();
   private final Processes processes;
   private final Thread poller;
   private final Thread checkpointer;
@@ -66,6 +82,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     this.url = "sqlite:" + dir;
     this.dir = dir;
     this.clock = options.clock();
+    this.scheduler = options.scheduler();
     this.lock = lock;
     this.writerConnection = writerConnection;
     this.readOnly = options.readOnly();
@@ -76,7 +93,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     this.writer =
         readOnly
             ? null
-            : new Writer(writerConnection, lock, clock, dir.getFileName() + "", signals::bump);
+            : new Writer(writerConnection, lock, clock, dir.getFileName() + "", wakeups::bump);
     this.poller =
         readOnly
             ? null
@@ -250,8 +267,14 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   }
 
   @Override
-  public List<Record<byte[]>> read(String stream, long fromOffset, int max) {
+  public Set<Capability> capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public List<Record<byte[]>> read(String stream, int partition, long fromOffset, int max) {
     ensureOpen();
+    Partitions.checkSingle(url, stream, partition);
     return readers.with(
         c -> {
           PreparedStatement ps =
@@ -462,70 +485,105 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   // ---- consumer tables
 
   @Override
-  public Clock clock() {
-    return clock;
+  public Optional<ConsumerTables> consumerTables() {
+    return Optional.of(tables);
   }
 
-  @Override
-  public String processId() {
-    if (processes == null) {
-      throw new StoreException("store " + url + " was opened read-only; it cannot run consumers");
+  /** The consumer tables: reads on the reader pool, writes in the writer's transactions. */
+  private final class SqliteTables implements ConsumerTables {
+    @Override
+    public String url() {
+      return url;
     }
-    return processes.self();
-  }
 
-  @Override
-  public boolean isAlive(String processId) {
-    return processes == null || processes.isAlive(processId);
-  }
+    @Override
+    public Clock clock() {
+      return clock;
+    }
 
-  @Override
-  public Signals signals() {
-    return signals;
-  }
+    @Override
+    public Scheduler scheduler() {
+      return scheduler;
+    }
 
-  @Override
-  public <T> T read(Work<T> work) {
-    ensureOpen();
-    return readers.with(
-        r -> {
-          r.prepare("BEGIN").execute();
-          try {
-            return work.apply(new SqlGroupTx(r.connection(), r::prepare, null, clock.millis()));
-          } catch (SQLException | RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new StoreException("read failed: " + e, e);
-          } finally {
-            r.prepare("COMMIT").execute();
-          }
-        });
-  }
+    @Override
+    public String processId() {
+      if (processes == null) {
+        throw new StoreException("store " + url + " was opened read-only; it cannot run consumers");
+      }
+      return processes.self();
+    }
 
-  @Override
-  public <T> T write(Work<T> work) {
-    try {
-      return writeSql(
-          c -> {
+    @Override
+    public boolean isAlive(String processId) {
+      return processes == null || processes.isAlive(processId);
+    }
+
+    @Override
+    public Wakeups wakeups() {
+      return wakeups;
+    }
+
+    @Override
+    public <T> T read(Work<T> work) {
+      ensureOpen();
+      return readers.with(
+          r -> {
+            r.prepare("BEGIN").execute();
             try {
               return work.apply(
-                  new SqlGroupTx(c, writer::prepare, writer::appendInTask, clock.millis()));
+                  new SqliteConsumerTx(url, r.connection(), r::prepare, null, clock.instant()));
+            } catch (SQLException | RuntimeException e) {
+              throw e;
             } catch (Exception e) {
-              throw new Checked(e);
+              throw new ConsumerWorkException(e);
+            } finally {
+              r.prepare("COMMIT").execute();
             }
           });
-    } catch (StoreException e) {
-      Checked checked = findChecked(e);
-      if (checked == null) {
-        throw e;
+    }
+
+    @Override
+    public <T> T write(Work<T> work) {
+      try {
+        return writeSql(
+            c -> {
+              try {
+                return work.apply(
+                    new SqliteConsumerTx(
+                        url, c, writer::prepare, writer::appendInTask, clock.instant()));
+              } catch (Exception e) {
+                throw new Carrier(e);
+              }
+            });
+      } catch (StoreException e) {
+        Carrier carried = findCarrier(e);
+        if (carried == null) {
+          throw e;
+        }
+        throw carried.unwrap();
       }
-      throw checked.unwrap();
     }
   }
 
-  private static Checked findChecked(Throwable e) {
+  /** Carries the work's own exception out through the writer's wrapping. */
+  private static final class Carrier extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Carrier(Exception cause) {
+      super(cause.toString(), cause, false, false);
+    }
+
+    RuntimeException unwrap() {
+      return getCause() instanceof RuntimeException re
+          ? re
+          : new ConsumerWorkException((Exception) getCause());
+    }
+  }
+
+  private static Carrier findCarrier(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof Checked c) {
+      if (t instanceof Carrier c) {
         return c;
       }
     }
@@ -540,8 +598,8 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     watchChanges(
         "change poller",
         () -> {
-          signals.awaitWaiters(1_000);
-          if (!signals.hasWaiters()) {
+          wakeups.awaitWaiters(Duration.ofSeconds(1));
+          if (!wakeups.hasWaiters()) {
             return false;
           }
           if (!processes.othersPresent()) {
@@ -554,7 +612,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
         },
         (statement, first) -> {
           if (!first) {
-            signals.bump();
+            wakeups.bump();
           }
         });
   }

@@ -488,6 +488,7 @@ final class Front extends Handler.Abstract {
     return Reply.json(200, o);
   }
 
+  @SuppressWarnings("removal") // Jetty 12.1 still throws the BadMessageException it deprecates
   private byte[] body(Request request) throws IOException {
     long max = config.maxBodyBytes();
     long declared = request.getLength();

@@ -25,6 +25,7 @@ final class JsonErrors extends ErrorHandler {
   }
 
   @Override
+  @SuppressWarnings("removal") // Jetty 12.1 deprecates the hook it still calls for bad requests
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
     fields.put(HttpHeader.CACHE_CONTROL, "no-store");

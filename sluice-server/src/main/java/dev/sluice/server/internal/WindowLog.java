@@ -45,7 +45,7 @@ public final class WindowLog {
 
   /** The handler, timed and logged under the job's name. */
   @SuppressWarnings("unchecked") // a handler of Window<? super T> only reads T values
-  public <T> WindowHandler<T> wrap(String job, WindowHandler<? super T> given) {
+  public <T> WindowHandler<T> wrapHandler(String job, WindowHandler<? super T> given) {
     WindowHandler<T> handler = (WindowHandler<T>) given;
     return window -> {
       long start = System.nanoTime();

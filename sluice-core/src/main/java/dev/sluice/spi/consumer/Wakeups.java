@@ -1,17 +1,20 @@
-package dev.sluice.internal.consumer;
+package dev.sluice.spi.consumer;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wakes consumers waiting for a stream to change. Appends in this process {@link #bump} at commit;
- * a store shared with other processes also bumps when its poller sees another process write.
+ * Wakes consumers waiting for a store's streams to change. A backend creates one, hands it out
+ * through {@link ConsumerTables#wakeups()} and calls {@link #bump} after each commit of its own,
+ * and when it learns that another process wrote (a poller, LISTEN/NOTIFY, a broker callback). The
+ * engine waits on it with {@link #await}.
  *
  * <p>One version number for the whole store keeps this simple and cheap: a waiter re-checks its own
- * stream when woken, which costs a snapshot read.
+ * stream when woken, which costs a snapshot read. Thread-safe.
  */
-public final class Signals {
+public final class Wakeups {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Condition waitersArrived = lock.newCondition();
@@ -42,10 +45,12 @@ public final class Signals {
   }
 
   /**
-   * Waits until the version moves past {@code seen} or {@code nanos} pass; returns whether it
+   * Waits until the version moves past {@code seen} or {@code timeout} passes; returns whether it
    * moved.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting
    */
-  public boolean await(long seen, long nanos) throws InterruptedException {
+  public boolean await(long seen, Duration timeout) throws InterruptedException {
     lock.lock();
     try {
       waiters++;
@@ -53,7 +58,7 @@ public final class Signals {
         waitersArrived.signalAll();
       }
       try {
-        long left = nanos;
+        long left = timeout.toNanos();
         while (version == seen && left > 0) {
           left = changed.awaitNanos(left);
         }
@@ -66,7 +71,7 @@ public final class Signals {
     }
   }
 
-  /** Whether anybody waits now. */
+  /** Whether any consumer waits now; a poller may rest while nobody does. */
   public boolean hasWaiters() {
     lock.lock();
     try {
@@ -76,12 +81,16 @@ public final class Signals {
     }
   }
 
-  /** For a poller: waits until somebody waits, at most {@code millis}. */
-  public void awaitWaiters(long millis) throws InterruptedException {
+  /**
+   * For a poller: waits until somebody waits, at most {@code timeout}.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public void awaitWaiters(Duration timeout) throws InterruptedException {
     lock.lock();
     try {
       if (waiters == 0) {
-        waitersArrived.await(millis, TimeUnit.MILLISECONDS);
+        waitersArrived.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
       }
     } finally {
       lock.unlock();
