@@ -9,17 +9,24 @@ import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
 import dev.sluice.SyncMode;
+import dev.sluice.spi.Capability;
 import dev.sluice.spi.Entry;
 import dev.sluice.spi.StoreBackend;
+import dev.sluice.spi.consumer.ConsumerTables;
+import dev.sluice.spi.consumer.Wakeups;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -42,16 +49,46 @@ final class PgBackend implements StoreBackend {
   private final Clock clock;
   private final HikariDataSource pool;
   private final PgWriter writer;
+  private final Wakeups wakeups = new Wakeups();
+  private final PgProcesses processes;
+  private final PgConsumerTables tables;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object purgeLock = new Object();
   private Thread purger;
 
-  private PgBackend(String url, PgUrl target, StoreOptions options, HikariDataSource pool) {
+  private PgBackend(
+      String url, PgUrl target, String password, StoreOptions options, HikariDataSource pool)
+      throws SQLException {
     this.url = url;
     this.target = target;
     this.clock = options.clock();
     this.pool = pool;
-    this.writer = new PgWriter(pool, clock, url, () -> {});
+    String channel = "sluice_" + target.schema();
+    this.processes =
+        new PgProcesses(() -> connect(target, password), target.schema(), channel, wakeups, url);
+    this.writer = new PgWriter(pool, clock, url, channel, wakeups::bump);
+    this.tables =
+        new PgConsumerTables(
+            url, pool, clock, options.scheduler(), processes, wakeups, target.schema(), channel);
+  }
+
+  /** A connection of its own, outside the pool, as the pool's connections are made. */
+  private static Connection connect(PgUrl target, String password) throws SQLException {
+    Properties props = new Properties();
+    target
+        .driverParams()
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("password")) {
+                props.setProperty(k, v);
+              }
+            });
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    props.setProperty("currentSchema", target.schema());
+    props.setProperty("ApplicationName", "sluice-listener");
+    return DriverManager.getConnection(target.jdbcUrl(), props);
   }
 
   /** Connects, creates or checks the schema, and starts the store. */
@@ -62,7 +99,7 @@ final class PgBackend implements StoreBackend {
       try (Connection c = pool.getConnection()) {
         PgSchema.createOrCheck(c, target.schema(), canonicalUrl);
       }
-      PgBackend backend = new PgBackend(canonicalUrl, target, options, pool);
+      PgBackend backend = new PgBackend(canonicalUrl, target, password, options, pool);
       LOG.info("Sluice store opened at {} (sync {})", canonicalUrl, options.sync());
       backend.startPurgeIfNeeded();
       return backend;
@@ -131,6 +168,20 @@ final class PgBackend implements StoreBackend {
   }
 
   @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(
+        Capability.CONSUMER_ENGINE,
+        Capability.SQL_TRANSACTIONS,
+        Capability.RETENTION_UNTIL_CONSUMED,
+        Capability.CLEAR);
+  }
+
+  @Override
+  public Optional<ConsumerTables> consumerTables() {
+    return Optional.of(tables);
+  }
+
+  @Override
   public CompletableFuture<Long> append(String stream, List<Entry> entries) {
     ensureOpen();
     return writer.append(stream, entries);
@@ -153,7 +204,11 @@ final class PgBackend implements StoreBackend {
   }
 
   @Override
-  public List<Record<byte[]>> read(String stream, long fromOffset, int max) {
+  public List<Record<byte[]>> read(String stream, int partition, long fromOffset, int max) {
+    if (partition != 0) {
+      throw new IllegalArgumentException(
+          "the PostgreSQL store has one partition per stream (0): " + partition);
+    }
     return withConnection(
         c -> {
           try (PreparedStatement ps =
@@ -405,9 +460,15 @@ final class PgBackend implements StoreBackend {
       deleted = ps.executeUpdate();
     }
     if (deleted == 0) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM purge WHERE stream_id = ?")) {
-        ps.setLong(1, id);
-        ps.executeUpdate();
+      for (String sql :
+          List.of(
+              "DELETE FROM windows WHERE stream_id = ?",
+              "DELETE FROM groups WHERE stream_id = ?",
+              "DELETE FROM purge WHERE stream_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setLong(1, id);
+          ps.executeUpdate();
+        }
       }
     }
     return deleted;
@@ -436,6 +497,7 @@ final class PgBackend implements StoreBackend {
         Thread.currentThread().interrupt();
       }
     }
+    processes.close();
     pool.close();
     LOG.info("Sluice store closed at {}", url);
   }

@@ -1,6 +1,7 @@
 package dev.sluice.jdbc.internal;
 
 import dev.sluice.StoreException;
+import dev.sluice.spi.sql.SqlConsumerTx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +18,9 @@ import java.util.List;
  * incarnation; an identity column, so a dropped stream's id, whose records may still be being
  * purged, is never reused; the row is also the lock that orders a stream's appends), {@code
  * records} (primary key stream and offset, the value as {@code bytea}, timestamps in epoch
- * milliseconds) and {@code purge} (ids whose records are deleted in the background).
+ * milliseconds), {@code purge} (ids whose records are deleted in the background), {@code procs}
+ * (one row per process that opened the store: its liveness lock's key) and the consumer tables
+ * {@code groups} and {@code windows} of {@link SqlConsumerTx}.
  */
 final class PgSchema {
   /** The newest format this code reads and writes. */
@@ -40,7 +43,19 @@ final class PgSchema {
     "CREATE TABLE purge(stream_id bigint PRIMARY KEY)",
   };
 
+  /** Created in every store that lacks them: the processes, then the consumer tables. */
+  private static final String PROCS =
+      "CREATE TABLE IF NOT EXISTS procs(id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+          + " started bigint NOT NULL, host text, pid bigint)";
+
   private PgSchema() {}
+
+  private static void createLaterTables(Statement s) throws SQLException {
+    s.execute(PROCS);
+    for (String ddl : SqlConsumerTx.createTables(PgConsumerTx.DIALECT)) {
+      s.execute(ddl);
+    }
+  }
 
   /** The records table under a name; the benchmark's baseline creates exactly this. */
   static String recordsTable(String name) {
@@ -84,6 +99,7 @@ final class PgSchema {
         for (String ddl : CREATE) {
           s.execute(ddl);
         }
+        createLaterTables(s);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO meta VALUES (?, ?)")) {
           ps.setString(1, "format_version");
           ps.setString(2, Integer.toString(FORMAT_VERSION));
@@ -132,6 +148,8 @@ final class PgSchema {
                 + FORMAT_VERSION
                 + ". Upgrade Sluice to open it.");
       }
+      s.execute("SET LOCAL search_path TO " + schema);
+      createLaterTables(s);
       c.commit();
     } catch (SQLException | RuntimeException e) {
       c.rollback();

@@ -38,7 +38,7 @@ record PgUrl(
   static final int DEFAULT_POOL_SIZE = 8;
   static final Set<String> SCHEMES = Set.of("postgresql", "postgres", "jdbc");
 
-  private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,55}");
   private static final Pattern URL =
       Pattern.compile(
           "(?:jdbc:postgresql|postgresql|postgres)://(\\[[^\\]]+\\]|[^:/?]+)(?::(\\d{1,5}))?"
@@ -85,7 +85,7 @@ record PgUrl(
     }
     if (!SCHEMA_NAME.matcher(schema).matches()) {
       throw new IllegalArgumentException(
-          "schema must match [a-z_][a-z0-9_]{0,62} (a plain lower-case PostgreSQL name): "
+          "schema must match [a-z_][a-z0-9_]{0,55} (a plain lower-case PostgreSQL name): "
               + quote(schema));
     }
     String pool = params.remove("poolSize");

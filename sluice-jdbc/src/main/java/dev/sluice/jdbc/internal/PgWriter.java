@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * — the trap of a sequence taken at insert and made visible at commit, which lets a tailing reader
  * skip a record for ever.
  *
+ * <p>Every append transaction notifies the store's channel ({@code NOTIFY} is delivered at commit),
+ * so consumers in other processes that {@code LISTEN} wake at once.
+ *
  * <p><b>Failures.</b> A transaction that fails because its connection broke (the server restarted,
  * an administrator ended the session) or because PostgreSQL chose it as a deadlock victim is run
  * again on a fresh connection, for up to {@link #RETRY_FOR_MILLIS}; nothing of it had been
@@ -58,7 +61,7 @@ final class PgWriter {
       upd AS (
         UPDATE streams SET next_offset = s.next_offset + ?, ts_floor = s.ts, last_append = s.ts
         FROM s WHERE streams.id = s.id)
-      SELECT next_offset FROM s""";
+      SELECT next_offset, pg_notify(?, '') FROM s""";
 
   private static final String CREATE_STREAMS =
       "INSERT INTO streams(name, incarnation, created)"
@@ -68,6 +71,7 @@ final class PgWriter {
   private final DataSource pool;
   private final Clock clock;
   private final String where;
+  private final String channel;
   private final Runnable onCommit;
   private final ReentrantLock mutex = new ReentrantLock();
   private final Condition work = mutex.newCondition();
@@ -75,8 +79,9 @@ final class PgWriter {
   private boolean closing;
   private final Thread thread;
 
-  PgWriter(DataSource pool, Clock clock, String where, Runnable onCommit) {
+  PgWriter(DataSource pool, Clock clock, String where, String channel, Runnable onCommit) {
     this.pool = pool;
+    this.channel = channel;
     this.clock = clock;
     this.where = where;
     this.onCommit = onCommit;
@@ -256,21 +261,43 @@ final class PgWriter {
   }
 
   /** Appends a stream's tasks; false if the stream does not exist. */
-  private static boolean append(Connection c, String stream, List<Task> tasks, long now)
+  private boolean append(Connection c, String stream, List<Task> tasks, long now)
       throws SQLException {
-    int count = 0;
-    for (Task t : tasks) {
-      count += t.entries.size();
+    List<Entry> entries;
+    if (tasks.size() == 1) {
+      entries = tasks.get(0).entries;
+    } else {
+      entries = new ArrayList<>();
+      for (Task t : tasks) {
+        entries.addAll(t.entries);
+      }
     }
+    long offset = appendEntries(c, stream, entries, now, channel);
+    if (offset < 0) {
+      return false;
+    }
+    for (Task t : tasks) {
+      t.firstOffset = offset;
+      offset += t.entries.size();
+    }
+    return true;
+  }
+
+  /**
+   * Appends entries to a stream inside the connection's open transaction, locking the stream's row
+   * until it ends, and queues a notification on {@code channel}; returns the first offset, or -1 if
+   * the stream does not exist.
+   */
+  static long appendEntries(
+      Connection c, String stream, List<Entry> entries, long now, String channel)
+      throws SQLException {
+    int count = entries.size();
     String[] keys = new String[count];
     byte[][] values = new byte[count][];
-    int k = 0;
-    for (Task t : tasks) {
-      for (Entry entry : t.entries) {
-        keys[k] = entry.key();
-        values[k] = entry.value();
-        k++;
-      }
+    for (int k = 0; k < count; k++) {
+      Entry entry = entries.get(k);
+      keys[k] = entry.key();
+      values[k] = entry.value();
     }
     try (PreparedStatement ps = c.prepareStatement(APPEND)) {
       ps.setLong(1, now);
@@ -278,16 +305,9 @@ final class PgWriter {
       ps.setArray(3, c.createArrayOf("text", keys));
       ps.setArray(4, c.createArrayOf("bytea", values));
       ps.setLong(5, count);
+      ps.setString(6, channel);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return false;
-        }
-        long offset = rs.getLong(1);
-        for (Task t : tasks) {
-          t.firstOffset = offset;
-          offset += t.entries.size();
-        }
-        return true;
+        return rs.next() ? rs.getLong(1) : -1;
       }
     }
   }
@@ -295,6 +315,11 @@ final class PgWriter {
   /** Creates streams in a transaction of their own, so no lock is held meanwhile. */
   static void createStreams(Connection c, List<String> names, long now) throws SQLException {
     c.setAutoCommit(true);
+    createStreamsInTx(c, names, now);
+  }
+
+  /** Creates streams in the connection's current transaction. */
+  static void createStreamsInTx(Connection c, List<String> names, long now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(CREATE_STREAMS)) {
       ps.setLong(1, now);
       ps.setArray(2, c.createArrayOf("text", names.toArray(String[]::new)));
