@@ -136,6 +136,17 @@ final class PgConsumerTables implements ConsumerTables {
         T result;
         try {
           result = work.apply(tx);
+        } catch (StoreException e) {
+          PgWriter.rollbackQuietly(c);
+          if (e.getCause() instanceof SQLException sql && PgErrors.isConnectionLoss(sql)) {
+            throw new StoreException(
+                "consumer transaction on "
+                    + url
+                    + " lost its connection and was rolled back: "
+                    + sql.getMessage(),
+                e);
+          }
+          throw e;
         } catch (RuntimeException e) {
           PgWriter.rollbackQuietly(c);
           throw e;
