@@ -213,7 +213,7 @@ public final class PostgresBench {
             s.appendAll(payloads);
           }
           while (committed(s) < records) {
-            LockSupport.parkNanos(200_000);
+            LockSupport.parkNanos(5_000_000);
           }
         }
         double e = records / ((System.nanoTime() - start) / 1e9);
@@ -301,7 +301,7 @@ public final class PostgresBench {
       p.getOutputStream().flush();
     }
     while (committedOf(s, group) < records) {
-      LockSupport.parkNanos(1_000_000);
+      LockSupport.parkNanos(5_000_000);
     }
     double rate = records / ((System.nanoTime() - start) / 1e9);
     for (Process p : children) {

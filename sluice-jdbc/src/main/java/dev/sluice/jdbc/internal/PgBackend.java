@@ -213,12 +213,16 @@ final class PgBackend implements StoreBackend {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT r.ofs, r.ts, r.key, r.value FROM streams s JOIN records r"
-                      + " ON r.stream_id = s.id WHERE s.name = ?"
-                      + " AND r.ofs >= greatest(?, s.first_offset) ORDER BY r.ofs LIMIT ?")) {
+                  // The stream's id as a subquery, not a join: the records' primary key then
+                  // serves the range and the order, whatever plan a prepared statement keeps.
+                  "SELECT ofs, ts, key, value FROM records"
+                      + " WHERE stream_id = (SELECT id FROM streams WHERE name = ?)"
+                      + " AND ofs >= greatest(?, (SELECT first_offset FROM streams WHERE name = ?))"
+                      + " ORDER BY ofs LIMIT ?")) {
             ps.setString(1, stream);
             ps.setLong(2, fromOffset);
-            ps.setInt(3, max);
+            ps.setString(3, stream);
+            ps.setInt(4, max);
             List<Record<byte[]>> out = new ArrayList<>(Math.min(max, 1024));
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
