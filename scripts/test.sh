@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 # command -> Debian package that provides it
 declare -A NEEDED=(
+  [psql]=postgresql-client
 )
 
 missing=()
