@@ -3,9 +3,12 @@ package dev.sluice.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.EventStream;
 import dev.sluice.GroupMetadata;
+import dev.sluice.Record;
 import dev.sluice.Sluice;
 import dev.sluice.Store;
 import dev.sluice.StreamingJob;
+import dev.sluice.WindowBounds;
+import dev.sluice.WindowEmitter;
 import dev.sluice.Windows;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
@@ -23,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +78,7 @@ public final class PostgresBench {
       return;
     }
     if (args.length > 0 && args[0].equals("--pong")) {
-      latencyChild(args[1], Integer.parseInt(args[2]));
+      latencyChild(args[1], Integer.parseInt(args[2]), args[3]);
       return;
     }
     String which = args.length > 0 ? args[0] : "all";
@@ -107,7 +111,10 @@ public final class PostgresBench {
         b.scale(runs);
       }
       if (which.equals("latency") || which.equals("all")) {
-        b.latency(10_000);
+        b.latency(10_000, "ready");
+      }
+      if (which.equals("latency-size1")) {
+        b.latency(10_000, "size1");
       }
     }
   }
@@ -367,10 +374,10 @@ public final class PostgresBench {
     }
   }
 
-  private void latency(int samples) throws Exception {
+  private void latency(int samples, String windows) throws Exception {
     try (Store store = Sluice.open(url)) {
       EventStream<Map<String, Object>> ping = store.stream("ping-" + counter);
-      Process child = child("--pong", url + "", Integer.toString(counter));
+      Process child = child("--pong", url, Integer.toString(counter), windows);
       counter++;
       waitForLine(child, "ready");
       int warmup = 2_000;
@@ -397,28 +404,52 @@ public final class PostgresBench {
     }
   }
 
-  /** The consumer process of {@code latency}: size(1), latency from the wall clock. */
-  private static void latencyChild(String url, int n) throws Exception {
+  /**
+   * A window of every record ready when the consumer looks (at most 1,000): the lowest latency a
+   * consumer can have when a window costs a few round trips, as windows grow with the load.
+   */
+  private static final WindowEmitter<Object> READY =
+      ctx -> {
+        if (ctx.available() <= 0) {
+          return Optional.empty();
+        }
+        List<? extends Record<?>> ready = ctx.peek((int) Math.min(ctx.available(), 1_000));
+        Record<?> first = ready.get(0);
+        Record<?> last = ready.get(ready.size() - 1);
+        return Optional.of(
+            WindowBounds.ofOffsets(
+                first.offset(), last.offset(), first.timestamp(), last.timestamp()));
+      };
+
+  /**
+   * The consumer process of {@code latency}: windows of what is ready ({@code ready}) or {@code
+   * size(1)}; latency from the wall clock.
+   */
+  private static void latencyChild(String url, int n, String windows) throws Exception {
     List<Long> micros = new ArrayList<>();
     int[] warmup = {-1};
     CountDownLatch end = new CountDownLatch(1);
     try (Store store = Sluice.open(url)) {
-      var streaming = store.streaming("ping-" + n).size(1);
+      var streaming =
+          windows.equals("ready")
+              ? store.streaming("ping-" + n).window(READY)
+              : store.streaming("ping-" + n).size(1);
       System.out.println("ready");
       System.out.flush();
       try (StreamingJob job =
           streaming.start(
               w -> {
-                Map<String, Object> v = w.data().get(0);
                 Instant now = Instant.now();
                 long at = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
-                int i = ((Number) v.get("i")).intValue();
-                if (i < 0) {
-                  warmup[0] = ((Number) v.get("warmup")).intValue();
-                  end.countDown();
-                  return;
+                for (Map<String, Object> v : w.data()) {
+                  int i = ((Number) v.get("i")).intValue();
+                  if (i < 0) {
+                    warmup[0] = ((Number) v.get("warmup")).intValue();
+                    end.countDown();
+                    return;
+                  }
+                  micros.add(at - ((Number) v.get("sent")).longValue());
                 }
-                micros.add(at - ((Number) v.get("sent")).longValue());
               })) {
         end.await();
       }
@@ -430,9 +461,10 @@ public final class PostgresBench {
             .toArray();
     System.out.printf(
         Locale.ROOT,
-        "RESULT latency (append -> size(1) handler in another process, 1,000 records/s, %,d"
+        "RESULT latency (append -> handler in another process, windows %s, 1,000 records/s, %,d"
             + " samples after %,d warm-up): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms"
             + " (target p99 <= 10 ms)%n",
+        windows.equals("ready") ? "of the records ready" : "size(1)",
         sorted.length,
         warmup[0],
         Measure.percentile(sorted, 0.50) / 1000.0,
