@@ -90,64 +90,61 @@ public final class JdbcSink {
     if (rows instanceof TransactionalSink<T> tx) {
       return expand(tx);
     }
-    return new Sink<>() {
-      @Override
-      public void write(List<? extends T> value) throws Exception {
-        rows.writeAll(value);
-      }
-
-      @Override
-      public void writeAll(List<? extends List<? extends T>> values) throws Exception {
-        rows.writeAll(flatten(values));
-      }
-
-      @Override
-      public void close() throws Exception {
-        rows.close();
-      }
-
-      @Override
-      public String toString() {
-        return "expand(" + rows + ")";
-      }
-    };
+    return new Expanding<>(rows);
   }
 
   /** As {@link #expand(Sink)}, keeping the sink transactional for exactly-once. */
   public static <T> TransactionalSink<List<? extends T>> expand(TransactionalSink<T> rows) {
-    Objects.requireNonNull(rows, "rows");
-    return new TransactionalSink<>() {
-      @Override
-      public String storeUrl() {
-        return rows.storeUrl();
-      }
+    return new ExpandingTransactional<>(Objects.requireNonNull(rows, "rows"));
+  }
 
-      @Override
-      public void write(StoreTransaction transaction, List<? extends List<? extends T>> values)
-          throws Exception {
-        rows.write(transaction, flatten(values));
-      }
+  private static class Expanding<T> implements Sink<List<? extends T>> {
+    final Sink<T> rows;
 
-      @Override
-      public void write(List<? extends T> value) throws Exception {
-        rows.writeAll(value);
-      }
+    Expanding(Sink<T> rows) {
+      this.rows = rows;
+    }
 
-      @Override
-      public void writeAll(List<? extends List<? extends T>> values) throws Exception {
-        rows.writeAll(flatten(values));
-      }
+    @Override
+    public void write(List<? extends T> value) throws Exception {
+      rows.writeAll(value);
+    }
 
-      @Override
-      public void close() throws Exception {
-        rows.close();
-      }
+    @Override
+    public void writeAll(List<? extends List<? extends T>> values) throws Exception {
+      rows.writeAll(flatten(values));
+    }
 
-      @Override
-      public String toString() {
-        return "expand(" + rows + ")";
-      }
-    };
+    @Override
+    public void close() throws Exception {
+      rows.close();
+    }
+
+    @Override
+    public String toString() {
+      return "expand(" + rows + ")";
+    }
+  }
+
+  private static final class ExpandingTransactional<T> extends Expanding<T>
+      implements TransactionalSink<List<? extends T>> {
+    private final TransactionalSink<T> tx;
+
+    ExpandingTransactional(TransactionalSink<T> rows) {
+      super(rows);
+      this.tx = rows;
+    }
+
+    @Override
+    public String storeUrl() {
+      return tx.storeUrl();
+    }
+
+    @Override
+    public void write(StoreTransaction transaction, List<? extends List<? extends T>> values)
+        throws Exception {
+      tx.write(transaction, flatten(values));
+    }
   }
 
   private static <T> List<T> flatten(List<? extends List<? extends T>> values) {

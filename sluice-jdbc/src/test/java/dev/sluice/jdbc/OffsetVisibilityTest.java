@@ -75,6 +75,16 @@ class OffsetVisibilityTest {
     return t;
   }
 
+  private static List<Long> offsets(PreparedStatement query) throws java.sql.SQLException {
+    List<Long> out = new ArrayList<>();
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
   @Test
   void tailingReadersNeverSeeAGapWhileWriterProcessesAppendAtOnce() throws Exception {
     String url = TestPostgres.freshUrl();
@@ -112,13 +122,7 @@ class OffsetVisibilityTest {
               from -> {
                 rawRead.setLong(1, streamId);
                 rawRead.setLong(2, from);
-                List<Long> out = new ArrayList<>();
-                try (ResultSet rs = rawRead.executeQuery()) {
-                  while (rs.next()) {
-                    out.add(rs.getLong(1));
-                  }
-                }
-                return out;
+                return offsets(rawRead);
               },
               stop,
               expected,
@@ -182,13 +186,7 @@ class OffsetVisibilityTest {
           tail(
               from -> {
                 read.setLong(1, from);
-                List<Long> out = new ArrayList<>();
-                try (ResultSet rs = read.executeQuery()) {
-                  while (rs.next()) {
-                    out.add(rs.getLong(1));
-                  }
-                }
-                return out;
+                return offsets(read);
               },
               stop,
               expected,

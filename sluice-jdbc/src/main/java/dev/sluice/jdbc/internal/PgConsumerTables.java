@@ -20,8 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Write transactions are serialized across every process of the store by a transaction-level
  * advisory lock taken first, as the engine requires (its claims read a row and put a changed copy
- * back); they are short — a claim, a commit, a heartbeat. Each one notifies the store's channel at
- * commit. Reads run in a {@code REPEATABLE READ READ ONLY} transaction: one consistent snapshot.
+ * back); they are short — a claim, a commit, a heartbeat. Reads run in a {@code REPEATABLE READ READ ONLY} transaction: one consistent snapshot.
  */
 final class PgConsumerTables implements ConsumerTables {
   private static final Logger LOG = LoggerFactory.getLogger(PgConsumerTables.class);
@@ -179,14 +178,14 @@ final class PgConsumerTables implements ConsumerTables {
     }
   }
 
-  /** Opens the transaction: the store-wide lock and a notification, or a read-only snapshot. */
+  /** Opens the transaction: the store-wide lock, or a read-only snapshot. */
   private void begin(Connection c, boolean write) throws SQLException {
     c.setAutoCommit(false);
     if (write) {
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT pg_advisory_xact_lock(?), pg_notify(?, '')")) {
+      // No notification: consumers wait for records, and appends (dead letters and a sink's
+      // output included) notify; waking every process at every claim would make them all re-read.
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
         ps.setLong(1, lockKey);
-        ps.setString(2, channel);
         ps.execute();
       }
     } else {
