@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Write transactions are serialized across every process of the store by a transaction-level
  * advisory lock taken first, as the engine requires (its claims read a row and put a changed copy
- * back); they are short — a claim, a commit, a heartbeat. Reads run in a {@code REPEATABLE READ READ ONLY} transaction: one consistent snapshot.
+ * back); they are short — a claim, a commit, a heartbeat. Reads run in a {@code REPEATABLE READ
+ * READ ONLY} transaction: one consistent snapshot.
  */
 final class PgConsumerTables implements ConsumerTables {
   private static final Logger LOG = LoggerFactory.getLogger(PgConsumerTables.class);
