@@ -11,6 +11,7 @@ declare -A NEEDED=(
   [chromedriver]=chromium-driver
   [mosquitto]=mosquitto
   [mosquitto_pub]=mosquitto-clients
+  [psql]=postgresql-client
 )
 
 missing=()
