@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * verify}.
  *
  * <pre>
- *   api       dev.sluice, dev.sluice.spi..   (one layer: the API names codecs, sinks and sources
- *                                              of the SPI, and the SPI names records and metadata)
+ *   api       dev.sluice, dev.sluice.spi..,  (one layer: the API names codecs, sinks and sources
+ *             dev.sluice.config                of the SPI, the SPI names records and metadata, and
+ *                                              connector settings report configuration errors)
  *   testkit   dev.sluice.testkit              -> api
  *   pipeline  dev.sluice.pipeline             -> api
  *   dataflow  dev.sluice.dataflow             -> api, pipeline
@@ -40,7 +41,8 @@ class LayeringTest {
           "dev.sluice.Sinks",
           "dev.sluice.Sources",
           "dev.sluice.Codecs",
-          "dev.sluice.DeadLetters");
+          "dev.sluice.DeadLetters",
+          "dev.sluice.config.SluiceConfig");
 
   private static final JavaClasses CORE =
       new ClassFileImporter()
@@ -52,7 +54,9 @@ class LayeringTest {
         @Override
         public SliceIdentifier getIdentifierOf(JavaClass c) {
           String p = c.getPackageName();
-          if (p.equals("dev.sluice") || p.startsWith("dev.sluice.spi")) {
+          if (p.equals("dev.sluice")
+              || p.startsWith("dev.sluice.spi")
+              || p.equals("dev.sluice.config")) {
             return SliceIdentifier.of("api");
           }
           if (p.startsWith("dev.sluice.internal.")) {
