@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 declare -A NEEDED=(
   [chromium]=chromium
   [chromedriver]=chromium-driver
+  [mosquitto]=mosquitto
+  [mosquitto_pub]=mosquitto-clients
+  [psql]=postgresql-client
 )
 
 missing=()

@@ -122,6 +122,14 @@ public interface EventStream<T> {
     /** How many values were appended so far. */
     long appended();
 
+    /**
+     * How many messages the source could not read and sent to the stream's dead-letter stream
+     * ({@link dev.sluice.spi.Source.Emitter#deadLetter}).
+     */
+    default long deadLettered() {
+      return 0;
+    }
+
     /** Waits until the source is exhausted or failed; returns whether it ended in time. */
     boolean await(java.time.Duration timeout) throws InterruptedException;
 

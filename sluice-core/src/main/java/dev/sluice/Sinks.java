@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.internal.ExpandingSink;
 import dev.sluice.internal.NdjsonSink;
 import dev.sluice.internal.StoreSinks;
 import dev.sluice.spi.Sink;
@@ -76,5 +77,30 @@ public final class Sinks {
    */
   public static Sink<Object> stdout() {
     return NdjsonSink.stdout();
+  }
+
+  /**
+   * Writes each element of a result that is a list (any {@code Iterable}) as its own value of
+   * {@code sink}: a record, a row, a line, a message. One window's elements go to the wrapped sink
+   * in one {@code writeAll}, in order; a null or empty result writes nothing. Works for every sink.
+   *
+   * <pre>{@code
+   * store.streaming("readings").size(100)
+   *     .process(w -> w.data())            // a List per window
+   *     .sink(Sinks.expand(Sinks.ndjson(out)))  // one line per element
+   *     .start();
+   * }</pre>
+   */
+  public static <E> Sink<Iterable<? extends E>> expand(Sink<? super E> sink) {
+    return ExpandingSink.of(sink);
+  }
+
+  /**
+   * As {@link #expand(Sink)}, keeping a transactional sink transactional, so {@code
+   * delivery(EXACTLY_ONCE)} writes every element and commits the window in one transaction.
+   */
+  public static <E> TransactionalSink<Iterable<? extends E>> expand(
+      TransactionalSink<? super E> sink) {
+    return ExpandingSink.of(sink);
   }
 }

@@ -20,6 +20,7 @@ public final class BenchMain {
     BENCHMARKS.put("latency", "dev.sluice.bench.LatencyBench");
     BENCHMARKS.put("purge", "dev.sluice.bench.PurgeBench");
     BENCHMARKS.put("server", "dev.sluice.bench.ServerBench");
+    BENCHMARKS.put("postgres", "dev.sluice.bench.PostgresBench");
   }
 
   private BenchMain() {}

@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       DropCommand.class,
       DlqCommand.class,
       ServeCommand.class,
+      RunCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -21,10 +21,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     description = {
-      "Serve a store over HTTP: a dashboard, the JSON API, ingest and metrics.",
-      "A live dashboard at /, the JSON API (/status, /streams, ...), ingest by",
-      "POST /streams/NAME (JSON or NDJSON, atomic) and Prometheus metrics at /metrics.",
-      "Listens on 127.0.0.1 unless --host says otherwise; stop it with Ctrl-C."
+      "Serve a store over HTTP: dashboard, JSON API, ingest and metrics.",
+      "A live dashboard at /, the JSON API (/status, /streams, ...), ingest by POST"
+          + " /streams/NAME (JSON or NDJSON, atomic) and Prometheus metrics at /metrics. Listens"
+          + " on 127.0.0.1 unless --host says otherwise; stop it with Ctrl-C."
     })
 final class ServeCommand implements Callable<Integer> {
   @Mixin StoreOption store;

@@ -153,7 +153,7 @@ final class DefaultEventStream<T> implements EventStream<T> {
   public Attachment attach(Source<? extends T> source) {
     Objects.requireNonNull(source, "source");
     store.backend();
-    return new SourceAttachment<>(this, source);
+    return new SourceAttachment<>(this, source, store.deadLetters(name));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.sluice.internal;
 import dev.sluice.EventStream;
 import dev.sluice.spi.Source;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -24,10 +25,14 @@ final class SourceAttachment<T> implements EventStream.Attachment {
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicLong appended = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final EventStream<Map<String, Object>> dlq;
   private volatile boolean closing;
 
-  SourceAttachment(EventStream<T> stream, Source<? extends T> source) {
+  SourceAttachment(
+      EventStream<T> stream, Source<? extends T> source, EventStream<Map<String, Object>> dlq) {
     this.source = source;
+    this.dlq = dlq;
     this.thread = new Thread(() -> run(stream), "sluice-source-" + stream.name());
     thread.setDaemon(true);
     thread.start();
@@ -36,26 +41,7 @@ final class SourceAttachment<T> implements EventStream.Attachment {
   private void run(EventStream<T> stream) {
     AtomicReference<CompletableFuture<Long>> last = new AtomicReference<>();
     try {
-      source.run(
-          value -> {
-            Throwable failed = failure.get();
-            if (failed != null) {
-              throw new IllegalStateException("an append of this source failed", failed);
-            }
-            // join the counted stage, not the append, so appended() is exact once the source ends
-            CompletableFuture<Long> f =
-                stream
-                    .appendAsync(value)
-                    .whenComplete(
-                        (o, e) -> {
-                          if (e != null) {
-                            failure.compareAndSet(null, e);
-                          } else {
-                            appended.incrementAndGet();
-                          }
-                        });
-            last.set(f);
-          });
+      source.run(new AppendingEmitter(stream, last));
     } catch (InterruptedException e) {
       // closed
     } catch (Throwable e) {
@@ -77,6 +63,61 @@ final class SourceAttachment<T> implements EventStream.Attachment {
       }
       done.countDown();
     }
+  }
+
+  /** Appends what the source emits; dead letters go to the stream's {@code .dlq}. */
+  private final class AppendingEmitter implements Source.Emitter<T> {
+    private final EventStream<T> stream;
+    private final AtomicReference<CompletableFuture<Long>> last;
+
+    AppendingEmitter(EventStream<T> stream, AtomicReference<CompletableFuture<Long>> last) {
+      this.stream = stream;
+      this.last = last;
+    }
+
+    @Override
+    public void emit(T value) {
+      emitAsync(value);
+    }
+
+    @Override
+    public CompletableFuture<Long> emitAsync(T value) {
+      Throwable failed = failure.get();
+      if (failed != null) {
+        throw new IllegalStateException("an append of this source failed", failed);
+      }
+      // return the counted stage, not the append, so appended() is exact once the source ends
+      CompletableFuture<Long> f =
+          stream
+              .appendAsync(value)
+              .whenComplete(
+                  (o, e) -> {
+                    if (e != null) {
+                      failure.compareAndSet(null, e);
+                    } else {
+                      appended.incrementAndGet();
+                    }
+                  });
+      last.set(f);
+      return f;
+    }
+
+    @Override
+    public void deadLetter(Map<String, Object> position, byte[] payload, Throwable error) {
+      dlq.append(SourceDeadLetters.letter(stream.name(), source, position, payload, error));
+      deadLettered.incrementAndGet();
+      LOG.warn(
+          "source {} feeding {}: a message at {} went to the dead-letter stream: {}",
+          source,
+          stream.name(),
+          position,
+          error.toString());
+    }
+  }
+
+  @Override
+  public long deadLettered() {
+    return deadLettered.get();
   }
 
   @Override

@@ -21,8 +21,10 @@ final class BatchQueue implements Outlet {
   private int count;
   private volatile int depth;
   private volatile long items;
-  private volatile long moves;
-  private volatile int waiters;
+  // plain fields, written under the lock: the progress watch reads them under the lock too, rarely,
+  // so the hand-over path pays no extra fence for them
+  private long moves;
+  private int waiters;
   private volatile boolean cancelled;
 
   /**
@@ -128,12 +130,22 @@ final class BatchQueue implements Outlet {
 
   /** Threads waiting in {@link #put} or {@link #poll} now. */
   int waiters() {
-    return waiters;
+    lock.lock();
+    try {
+      return waiters;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Batches put and taken so far: changes whenever the queue moves. */
   long moves() {
-    return moves;
+    lock.lock();
+    try {
+      return moves;
+    } finally {
+      lock.unlock();
+    }
   }
 
   int capacity() {

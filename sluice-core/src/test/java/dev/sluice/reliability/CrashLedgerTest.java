@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -35,6 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  * decides the exact interleaving.
  */
 class CrashLedgerTest {
+  /** The URL of a fresh store for a run; the embedded store in {@code dir} here. */
+  String url(Path dir) {
+    return "sqlite:" + dir;
+  }
+
+  /** The database of the store {@link #url} gave for {@code dir}. */
+  LedgerCheck.Db db(Path dir) {
+    return LedgerCheck.sqlite(dir);
+  }
+
   private static final String STREAM = "events";
   private static final String GROUP = "ledger";
   private static final int PRODUCERS = 2;
@@ -75,7 +84,8 @@ class CrashLedgerTest {
     Random rnd = new Random(seed ^ scenario.hashCode());
     Path store = Files.createDirectories(tmp.resolve("store"));
     Path work = Files.createDirectories(tmp.resolve("work"));
-    String url = "sqlite:" + store;
+    String url = url(store);
+    LedgerCheck.Db db = db(store);
     long t0 = System.nanoTime();
     Proc[] producers = new Proc[PRODUCERS];
     int[] producerInc = new int[PRODUCERS];
@@ -95,7 +105,7 @@ class CrashLedgerTest {
       // ---- chaos
       int ck = 0;
       int pk = 0;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
       while ((ck < consumerKills || pk < producerKills) && System.nanoTime() < deadline) {
         Thread.sleep(100 + rnd.nextInt(300));
         boolean producerTurn =
@@ -165,7 +175,7 @@ class CrashLedgerTest {
         assertThat(p.process().exitValue()).as(replay + " producer " + p.name()).isZero();
       }
       long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (!drained(store) && System.nanoTime() < drainDeadline) {
+      while (!drained(db) && System.nanoTime() < drainDeadline) {
         Thread.sleep(100);
       }
       for (Proc c : consumers) {
@@ -185,8 +195,7 @@ class CrashLedgerTest {
 
       // ---- validate
       long bound = exactlyOnce ? 0 : (long) consumerKills * WORKERS * SIZE;
-      LedgerCheck.Result r =
-          LedgerCheck.check(store, work, STREAM, GROUP, exactlyOnce, kills, bound);
+      LedgerCheck.Result r = LedgerCheck.check(db, work, STREAM, GROUP, exactlyOnce, kills, bound);
       List<Long> took = new ArrayList<>(r.takeoverMillis);
       Collections.sort(took);
       String summary =
@@ -371,8 +380,8 @@ class CrashLedgerTest {
   }
 
   /** Whether the group has finished every record of the stream. */
-  private static boolean drained(Path store) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.resolve("sluice.db"));
+  private static boolean drained(LedgerCheck.Db db) throws Exception {
+    try (Connection c = db.connect();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(

@@ -25,6 +25,42 @@ import java.util.TreeMap;
  * of order. Everything is read after every process has exited.
  */
 final class LedgerCheck {
+  /** The store's database as the validator reads it: the embedded SQLite file, PostgreSQL. */
+  public interface Db {
+    /** A connection on which the store's tables (and the ledger table) are unqualified names. */
+    Connection connect() throws SQLException;
+
+    /** The database's own consistency check: "ok" or what it found. */
+    String integrity(Connection c) throws SQLException;
+
+    /** The ledger table's column (or expression) giving insertion order. */
+    String insertionOrder();
+  }
+
+  /** The embedded store in a directory. */
+  static Db sqlite(Path storeDir) {
+    return new Db() {
+      @Override
+      public Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + storeDir.resolve("sluice.db"));
+      }
+
+      @Override
+      public String integrity(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+          rs.next();
+          return rs.getString(1);
+        }
+      }
+
+      @Override
+      public String insertionOrder() {
+        return "rowid";
+      }
+    };
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A kill -9 of a child process at {@code millis} (wall clock). */
@@ -72,14 +108,14 @@ final class LedgerCheck {
   /**
    * Checks a finished run.
    *
-   * @param storeDir the store directory
+   * @param db the store's database
    * @param work where the ledgers and consumer files are
    * @param exactlyOnce whether consumers wrote the exactly-once table instead of files
    * @param kills the kills of the run
    * @param maxDuplicates the bound on duplicates (0 for exactly-once)
    */
   static Result check(
-      Path storeDir,
+      Db db,
       Path work,
       String stream,
       String group,
@@ -114,8 +150,7 @@ final class LedgerCheck {
     }
     r.acknowledged = acked.size();
 
-    try (Connection c =
-        DriverManager.getConnection("jdbc:sqlite:" + storeDir.resolve("sluice.db"))) {
+    try (Connection c = db.connect()) {
       // ---- the stream: per producer, sequences 0..n-1 in offset order, ending at a batch end
       Set<Long> stored = new HashSet<>();
       Set<Long> poison = new HashSet<>();
@@ -186,7 +221,7 @@ final class LedgerCheck {
       // ---- what the consumers processed
       Map<Long, Integer> processed = new HashMap<>();
       if (exactlyOnce) {
-        readTable(c, processed, r);
+        readTable(c, db, processed, r);
       } else {
         readFiles(work, processed, r);
       }
@@ -241,13 +276,9 @@ final class LedgerCheck {
           r.fail(rs.getLong(1) + " windows still owned after every consumer stopped");
         }
       }
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
-        rs.next();
-        r.integrity = rs.getString(1);
-        if (!"ok".equals(r.integrity)) {
-          r.fail("integrity_check: " + r.integrity);
-        }
+      r.integrity = db.integrity(c);
+      if (!"ok".equals(r.integrity)) {
+        r.fail("integrity_check: " + r.integrity);
       }
     }
     takeovers(work, kills, r);
@@ -271,11 +302,13 @@ final class LedgerCheck {
     return out;
   }
 
-  private static void readTable(Connection c, Map<Long, Integer> processed, Result r)
+  private static void readTable(Connection c, Db db, Map<Long, Integer> processed, Result r)
       throws SQLException {
     Map<String, Map<Long, Long>> lastPerWindow = new HashMap<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT producer, seq, win FROM ledger ORDER BY rowid")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT producer, seq, win FROM ledger ORDER BY " + db.insertionOrder())) {
       while (rs.next()) {
         long p = rs.getLong(1);
         long seq = rs.getLong(2);

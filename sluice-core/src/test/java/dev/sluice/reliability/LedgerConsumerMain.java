@@ -48,6 +48,16 @@ public final class LedgerConsumerMain {
           + " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?, ?"
           + " FROM json_each(?)";
 
+  /** The ledger table in a PostgreSQL store: {@code id} keeps the insertion order. */
+  static final String PG_TABLE =
+      "CREATE TABLE IF NOT EXISTS ledger(id bigserial PRIMARY KEY, producer int NOT NULL,"
+          + " seq int NOT NULL, win text NOT NULL, attempt int NOT NULL)";
+
+  static final String PG_INSERT =
+      "INSERT INTO ledger(producer, seq, win, attempt)"
+          + " SELECT (e->>0)::int, (e->>1)::int, ?, ? FROM jsonb_array_elements(?::jsonb)"
+          + " WITH ORDINALITY AS a(e, i) ORDER BY i";
+
   private LedgerConsumerMain() {}
 
   /** One window's result: its records as (producer, seq) in window order. */
@@ -96,8 +106,8 @@ public final class LedgerConsumerMain {
         sink =
             Sinks.table(
                 store,
-                TABLE,
-                INSERT,
+                url.startsWith("postgres") ? PG_TABLE : TABLE,
+                url.startsWith("postgres") ? PG_INSERT : INSERT,
                 (ps, o) -> {
                   ps.setString(1, o.window());
                   ps.setInt(2, o.attempt());
