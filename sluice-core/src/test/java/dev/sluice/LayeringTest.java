@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
  * verify}.
  *
  * <pre>
- *   api       dev.sluice, dev.sluice.spi..   (one layer: the API names codecs, sinks and sources
- *                                              of the SPI, and the SPI names records and metadata)
+ *   api       dev.sluice, dev.sluice.spi.., dev.sluice.config
+ *                                             (one layer: the API names codecs, sinks and sources
+ *                                              of the SPI, the SPI names records and metadata, the
+ *                                              connector settings of the SPI name config errors)
  *   testkit   dev.sluice.testkit              -> api
  *   pipeline  dev.sluice.pipeline             -> api
  *   dataflow  dev.sluice.dataflow             -> api, pipeline
@@ -40,6 +42,7 @@ class LayeringTest {
           "dev.sluice.Sinks",
           "dev.sluice.Sources",
           "dev.sluice.Codecs",
+          "dev.sluice.config.SluiceConfig",
           "dev.sluice.DeadLetters");
 
   private static final JavaClasses CORE =
@@ -52,11 +55,13 @@ class LayeringTest {
         @Override
         public SliceIdentifier getIdentifierOf(JavaClass c) {
           String p = c.getPackageName();
-          if (p.equals("dev.sluice") || p.startsWith("dev.sluice.spi")) {
+          if (p.equals("dev.sluice")
+              || p.startsWith("dev.sluice.spi")
+              || p.equals("dev.sluice.config")) {
             return SliceIdentifier.of("api");
           }
           if (p.startsWith("dev.sluice.internal.")) {
-            return SliceIdentifier.of(p.substring("dev.sluice.internal.".length()));
+            return SliceIdentifier.of(p.substring("dev.sluice.".length()));
           }
           if (p.equals("dev.sluice.internal")) {
             return SliceIdentifier.of("stores");
