@@ -68,6 +68,19 @@ public interface EventStream<T> {
    */
   List<Record<T>> read(long fromOffset, int max);
 
+  /**
+   * Reads up to {@code max} records of one partition from {@code fromOffset} on, in offset order,
+   * as {@link #read(long, int)} reads partition 0.
+   *
+   * @throws IllegalArgumentException if the partition does not exist, {@code fromOffset} is
+   *     negative or {@code max} is less than 1
+   * @throws CodecException if a record cannot be decoded, naming its offset
+   */
+  List<Record<T>> read(int partition, long fromOffset, int max);
+
+  /** How many partitions the stream has: 1 on the embedded and in-memory stores. */
+  int partitions();
+
   /** What the store knows about this stream now (creating it if it was dropped). */
   StreamMetadata metadata();
 

@@ -11,6 +11,23 @@ import java.util.Optional;
  * still fails, or when its store closes; {@link #failure()} then says why.
  */
 public interface StreamingJob extends AutoCloseable {
+  /** Where a job stands. */
+  enum State {
+    /** Configured, not started yet. */
+    NEW,
+    /** Workers are handling windows. */
+    RUNNING,
+    /** Asked to stop: windows being handled finish, then the workers end. */
+    STOPPING,
+    /** Every worker ended; the job stopped as asked (or its store closed). */
+    STOPPED,
+    /** Every worker ended; the job stopped on a failure, which {@link #failure()} reports. */
+    FAILED
+  }
+
+  /** Where the job stands now. */
+  State state();
+
   /**
    * Asks the workers to stop: windows being handled finish (or fail) and are committed, claims not
    * yet started are released for other consumers. Returns at once; see {@link #awaitTermination}.

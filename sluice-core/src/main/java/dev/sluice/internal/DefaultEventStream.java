@@ -189,13 +189,26 @@ final class DefaultEventStream<T> implements EventStream<T> {
 
   @Override
   public List<Record<T>> read(long fromOffset, int max) {
+    return read(0, fromOffset, max);
+  }
+
+  @Override
+  public int partitions() {
+    return store.backend().partitions(name);
+  }
+
+  @Override
+  public List<Record<T>> read(int partition, long fromOffset, int max) {
+    if (partition < 0) {
+      throw new IllegalArgumentException("partition must not be negative: " + partition);
+    }
     if (fromOffset < 0) {
       throw new IllegalArgumentException("fromOffset must not be negative: " + fromOffset);
     }
     if (max < 1) {
       throw new IllegalArgumentException("max must be at least 1: " + max);
     }
-    List<Record<byte[]>> raw = store.backend().read(name, fromOffset, max);
+    List<Record<byte[]>> raw = store.backend().read(name, partition, fromOffset, max);
     List<Record<T>> out = new ArrayList<>(raw.size());
     for (Record<byte[]> r : raw) {
       out.add(

@@ -4,8 +4,11 @@ import dev.sluice.Record;
 import dev.sluice.Retention;
 import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
+import dev.sluice.spi.consumer.ConsumerRuntime;
+import dev.sluice.spi.consumer.ConsumerTables;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -15,12 +18,43 @@ import java.util.concurrent.CompletionException;
  * <p>Sluice's core validates names, encodes values and hands a backend only valid input. A backend
  * must be thread-safe, assign dense offsets per stream in the order appends were submitted by each
  * thread, stamp records at commit with timestamps that never decrease along offsets, and create a
- * stream on first use. Backends are found with {@link StoreProvider}; the contract test suite in
- * sluice-core's test-jar checks every rule.
+ * stream on first use. Backends are found with {@link StoreProvider}; the contract test suites in
+ * sluice-core's test-jar ({@code StoreContractTest}, {@code ConsumerContractTest}) check every rule
+ * through the public API.
+ *
+ * <p>A stream has one or more partitions, each with its own dense offsets from 0; a backend without
+ * {@link Capability#PARTITIONS} has exactly partition 0 per stream. What a backend can do beyond
+ * the rules is told by {@link #capabilities()}, never guessed from its URL or class: consumers run
+ * on a backend that offers {@link Capability#CONSUMER_ENGINE} (through {@link #consumerTables()})
+ * or {@link Capability#CONSUMER_RUNTIME} (through {@link #consumerRuntime()}).
  */
 public interface StoreBackend extends AutoCloseable {
   /** The backend's canonical URL, such as {@code sqlite:/abs/path}. */
   String url();
+
+  /** What this backend can do beyond the rules every backend keeps. */
+  Set<Capability> capabilities();
+
+  /**
+   * The consumer tables the shared consumer engine runs on; present exactly when {@link
+   * #capabilities()} has {@link Capability#CONSUMER_ENGINE}.
+   */
+  default Optional<ConsumerTables> consumerTables() {
+    return Optional.empty();
+  }
+
+  /**
+   * The backend's own consumer runtime; present exactly when {@link #capabilities()} has {@link
+   * Capability#CONSUMER_RUNTIME}.
+   */
+  default Optional<ConsumerRuntime> consumerRuntime() {
+    return Optional.empty();
+  }
+
+  /** How many partitions a stream has (1 unless the backend has {@link Capability#PARTITIONS}). */
+  default int partitions(String stream) {
+    return 1;
+  }
 
   /**
    * Appends entries atomically at consecutive offsets, creating the stream if absent. The future
@@ -49,10 +83,18 @@ public interface StoreBackend extends AutoCloseable {
   StreamMetadata create(String stream);
 
   /**
-   * Reads up to {@code max} records from {@code fromOffset} on (from the first offset held if that
-   * is higher), in offset order; empty past the end or for an absent stream.
+   * Reads up to {@code max} records of one partition from {@code fromOffset} on (from the first
+   * offset held if that is higher), in offset order; empty past the end or for an absent stream.
+   * Records carry their partition.
+   *
+   * @throws IllegalArgumentException if the partition does not exist
    */
-  List<Record<byte[]>> read(String stream, long fromOffset, int max);
+  List<Record<byte[]>> read(String stream, int partition, long fromOffset, int max);
+
+  /** Reads partition 0, as {@link #read(String, int, long, int)}. */
+  default List<Record<byte[]>> read(String stream, long fromOffset, int max) {
+    return read(stream, 0, fromOffset, max);
+  }
 
   /** The names of all streams, sorted. */
   List<String> streams();

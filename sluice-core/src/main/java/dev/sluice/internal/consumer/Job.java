@@ -637,6 +637,14 @@ public final class Job<T> implements StreamingJob {
   }
 
   @Override
+  public State state() {
+    if (finished.getCount() > 0) {
+      return stopping ? State.STOPPING : State.RUNNING;
+    }
+    return failure.get() == null ? State.STOPPED : State.FAILED;
+  }
+
+  @Override
   public boolean isRunning() {
     return finished.getCount() > 0;
   }

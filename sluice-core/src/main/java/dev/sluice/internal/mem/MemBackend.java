@@ -4,6 +4,7 @@ import dev.sluice.Record;
 import dev.sluice.Retention;
 import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
+import dev.sluice.internal.Partitions;
 import dev.sluice.internal.consumer.Checked;
 import dev.sluice.internal.consumer.GroupTables;
 import dev.sluice.internal.consumer.GroupTx;
@@ -12,6 +13,7 @@ import dev.sluice.internal.consumer.Rows.GroupRow;
 import dev.sluice.internal.consumer.Rows.StreamRow;
 import dev.sluice.internal.consumer.Rows.WindowRow;
 import dev.sluice.internal.consumer.Signals;
+import dev.sluice.spi.Capability;
 import dev.sluice.spi.Entry;
 import dev.sluice.spi.StoreBackend;
 import java.sql.Connection;
@@ -19,10 +21,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +37,10 @@ import java.util.concurrent.CompletableFuture;
  * timestamps that never decrease, atomic batches, incarnations. One lock guards everything.
  */
 final class MemBackend implements StoreBackend, GroupTables {
+  private static final Set<Capability> CAPABILITIES =
+      Collections.unmodifiableSet(
+          EnumSet.of(
+              Capability.CONSUMER_ENGINE, Capability.RETENTION_UNTIL_CONSUMED, Capability.CLEAR));
   private final String url;
   private final Clock clock;
   private final TreeMap<String, MemStream> streams = new TreeMap<>();
@@ -69,8 +78,15 @@ final class MemBackend implements StoreBackend, GroupTables {
   }
 
   @Override
-  public synchronized List<Record<byte[]>> read(String stream, long fromOffset, int max) {
+  public Set<Capability> capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public synchronized List<Record<byte[]>> read(
+      String stream, int partition, long fromOffset, int max) {
     ensureOpen();
+    Partitions.checkSingle(url, stream, partition);
     MemStream s = streams.get(stream);
     if (s == null) {
       return List.of();

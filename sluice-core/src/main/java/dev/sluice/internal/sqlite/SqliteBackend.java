@@ -7,9 +7,11 @@ import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
 import dev.sluice.SyncMode;
+import dev.sluice.internal.Partitions;
 import dev.sluice.internal.consumer.Checked;
 import dev.sluice.internal.consumer.GroupTables;
 import dev.sluice.internal.consumer.Signals;
+import dev.sluice.spi.Capability;
 import dev.sluice.spi.Entry;
 import dev.sluice.spi.StoreBackend;
 import java.io.IOException;
@@ -26,10 +28,13 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * block writers. Dropped streams' records are purged in the background in bounded batches.
  */
 final class SqliteBackend implements StoreBackend, GroupTables {
+  private static final Set<Capability> CAPABILITIES =
+      Collections.unmodifiableSet(
+          EnumSet.of(
+              Capability.CONSUMER_ENGINE,
+              Capability.SQL_TRANSACTIONS,
+              Capability.RETENTION_UNTIL_CONSUMED,
+              Capability.CLEAR));
   private static final Logger LOG = LoggerFactory.getLogger(SqliteBackend.class);
   static final String DB_FILE = "sluice.db";
   private static final int PURGE_BATCH = 5_000;
@@ -185,8 +197,14 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   }
 
   @Override
-  public List<Record<byte[]>> read(String stream, long fromOffset, int max) {
+  public Set<Capability> capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public List<Record<byte[]>> read(String stream, int partition, long fromOffset, int max) {
     ensureOpen();
+    Partitions.checkSingle(url, stream, partition);
     return readers.with(
         c -> {
           PreparedStatement ps =
