@@ -19,8 +19,11 @@ public interface EmitterContext<T> {
   long available();
 
   /**
-   * Up to {@code max} records from the cursor on, in offset order. A record whose value cannot be
-   * decoded has a {@code null} value here; the consumer dead-letters it.
+   * Up to {@code max} records from the cursor on, in offset order; empty for {@code max} 0. A
+   * record whose value cannot be decoded has a {@code null} value here; the consumer dead-letters
+   * it.
+   *
+   * @throws IllegalArgumentException if {@code max} is negative
    */
   List<Record<T>> peek(int max);
 

@@ -13,7 +13,7 @@ import java.sql.SQLException;
  *
  * <ul>
  *   <li>{@link #stream}: appends results to another stream of the same store;
- *   <li>{@link #table}: inserts results as rows of a table in the embedded store's database;
+ *   <li>{@link #table}: inserts results as rows of a table in the store's SQL database;
  *   <li>{@link #ndjson}: appends results as JSON lines to a file;
  *   <li>{@link #stdout}: prints results as JSON lines.
  * </ul>
@@ -38,8 +38,9 @@ public final class Sinks {
   }
 
   /**
-   * Inserts each result as a row of a table in the embedded store's SQLite database ({@code
-   * sluice.db}), created by {@code createSql} (say {@code CREATE TABLE IF NOT EXISTS …}; may be
+   * Inserts each result as a row of a table in the store's own SQL database — a store whose backend
+   * has {@link dev.sluice.spi.Capability#SQL_TRANSACTIONS}, such as the embedded store ({@code
+   * sluice.db}) — created by {@code createSql} (say {@code CREATE TABLE IF NOT EXISTS …}; may be
    * null) before the first insert.
    *
    * <pre>{@code
@@ -49,7 +50,7 @@ public final class Sinks {
    *     (ps, t) -> { ps.setString(1, t.day()); ps.setDouble(2, t.total()); })
    * }</pre>
    *
-   * @throws IllegalArgumentException if the store is not kept in a SQL database
+   * @throws UnsupportedCapabilityException if the store is not kept in a SQL database
    */
   public static <R> TransactionalSink<R> table(
       Store store, String createSql, String insertSql, RowBinder<? super R> binder) {

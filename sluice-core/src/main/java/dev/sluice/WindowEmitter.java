@@ -29,8 +29,15 @@ import java.util.Optional;
  * @param <T> the value type
  */
 public interface WindowEmitter<T> {
-  /** The next window at the context's cursor, or empty if none is ready yet. */
-  Optional<WindowBounds> next(EmitterContext<T> context);
+  /**
+   * The next window at the context's cursor, or empty if none is ready yet. The context may be of
+   * any subtype of {@code T}, so the emitters of {@link Windows} (of {@code Object}) serve inside
+   * an emitter of any value type.
+   *
+   * <p>An exception thrown here stops the job: {@link StreamingJob#failure()} reports it, {@link
+   * Streaming#run} and {@link Streaming#once} throw it.
+   */
+  Optional<WindowBounds> next(EmitterContext<? extends T> context);
 
   /**
    * Reorders or filters a window's records before the handler sees them; records left out count as

@@ -98,7 +98,7 @@ public final class Windows {
     }
 
     @Override
-    public Optional<WindowBounds> next(EmitterContext<Object> ctx) {
+    public Optional<WindowBounds> next(EmitterContext<?> ctx) {
       long available = ctx.available();
       if (available >= size) {
         return Optional.of(offsets(ctx, ctx.peek(size)));
@@ -106,7 +106,7 @@ public final class Windows {
       if (flushAfter == null || available == 0) {
         return Optional.empty();
       }
-      List<Record<Object>> pending = ctx.peek((int) available);
+      List<? extends Record<?>> pending = ctx.peek((int) available);
       Instant due = pending.get(0).timestamp().plus(flushAfter);
       return ctx.now().isBefore(due) ? Optional.empty() : Optional.of(offsets(ctx, pending));
     }
@@ -124,7 +124,7 @@ public final class Windows {
         first.offset(), last.offset(), first.timestamp(), last.timestamp());
   }
 
-  private static Optional<WindowBounds> fixedNext(EmitterContext<Object> ctx, long d) {
+  private static Optional<WindowBounds> fixedNext(EmitterContext<?> ctx, long d) {
     Long firstTs = firstTimestamp(ctx);
     Long lastEnd =
         ctx.last().filter(WindowBounds::isTime).map(b -> b.end().toEpochMilli()).orElse(null);
@@ -149,7 +149,7 @@ public final class Windows {
     return Optional.of(WindowBounds.ofTime(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end)));
   }
 
-  private static Optional<WindowBounds> relaxedNext(EmitterContext<Object> ctx, long d) {
+  private static Optional<WindowBounds> relaxedNext(EmitterContext<?> ctx, long d) {
     Long firstTs = firstTimestamp(ctx);
     Optional<Instant> lastEnd = ctx.last().filter(WindowBounds::isTime).map(WindowBounds::end);
     long now = ctx.now().toEpochMilli();
@@ -172,8 +172,7 @@ public final class Windows {
     return Optional.of(WindowBounds.ofTime(Instant.ofEpochMilli(start), Instant.ofEpochMilli(now)));
   }
 
-  private static Optional<WindowBounds> slidingNext(
-      EmitterContext<Object> ctx, long size, long slide) {
+  private static Optional<WindowBounds> slidingNext(EmitterContext<?> ctx, long size, long slide) {
     Long firstTs = firstTimestamp(ctx);
     Optional<WindowBounds> last = ctx.last().filter(WindowBounds::isTime);
     long now = ctx.now().toEpochMilli();
@@ -213,13 +212,12 @@ public final class Windows {
     return (Math.floorDiv(ts - size, slide) + 1) * slide;
   }
 
-  private static Optional<WindowBounds> sessionNext(
-      EmitterContext<Object> ctx, long gap, long max) {
+  private static Optional<WindowBounds> sessionNext(EmitterContext<?> ctx, long gap, long max) {
     long available = ctx.available();
     if (available == 0) {
       return Optional.empty();
     }
-    List<Record<Object>> pending = ctx.peek((int) Math.min(available, MAX_SESSION_RECORDS));
+    List<? extends Record<?>> pending = ctx.peek((int) Math.min(available, MAX_SESSION_RECORDS));
     long first = pending.get(0).timestamp().toEpochMilli();
     long previous = first;
     for (int i = 1; i < pending.size(); i++) {
@@ -236,11 +234,11 @@ public final class Windows {
         : Optional.empty();
   }
 
-  private static Long firstTimestamp(EmitterContext<Object> ctx) {
+  private static Long firstTimestamp(EmitterContext<?> ctx) {
     if (ctx.available() == 0) {
       return null;
     }
-    List<Record<Object>> first = ctx.peek(1);
+    List<? extends Record<?>> first = ctx.peek(1);
     return first.isEmpty() ? null : first.get(0).timestamp().toEpochMilli();
   }
 

@@ -73,8 +73,10 @@ class SqliteConsumerContractTest extends ConsumerContractTest {
   void aTableSinkNeedsAStoreWithADatabase() {
     try (Store mem = Sluice.open("mem:")) {
       assertThatThrownBy(() -> Sinks.table(mem, null, "INSERT INTO x VALUES (?)", (ps, v) -> {}))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("SQL database");
+          .isInstanceOf(UnsupportedCapabilityException.class)
+          .hasMessageContaining("SQL database")
+          .hasMessageContaining("SQL_TRANSACTIONS")
+          .hasMessageContaining(mem.url());
     }
   }
 }

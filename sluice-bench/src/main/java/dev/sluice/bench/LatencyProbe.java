@@ -136,7 +136,7 @@ public final class LatencyProbe {
       {"Coordinator", "snapshot", "snapshot read"},
       {"PeekBuffer", "peek", "peek/read records"},
       {"PeekBuffer", "range", "range/read records"},
-      {"Signals", "await", "idle wait"},
+      {"Wakeups", "await", "idle wait"},
       {"Job", "fail", "other"},
       {"LatencyProbe", "lambda", "handler"},
     };

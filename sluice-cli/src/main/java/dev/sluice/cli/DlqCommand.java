@@ -237,14 +237,14 @@ final class DlqCommand implements Runnable {
   /** Every dead letter available now, up to a batch: replay never waits for more. */
   private record Available(int max) implements WindowEmitter<Object> {
     @Override
-    public Optional<WindowBounds> next(EmitterContext<Object> ctx) {
+    public Optional<WindowBounds> next(EmitterContext<?> ctx) {
       long available = ctx.available();
       if (available == 0) {
         return Optional.empty();
       }
-      List<Record<Object>> batch = ctx.peek((int) Math.min(max, available));
-      Record<Object> first = batch.get(0);
-      Record<Object> last = batch.get(batch.size() - 1);
+      List<? extends Record<?>> batch = ctx.peek((int) Math.min(max, available));
+      Record<?> first = batch.get(0);
+      Record<?> last = batch.get(batch.size() - 1);
       return Optional.of(
           WindowBounds.ofOffsets(
               first.offset(), last.offset(), first.timestamp(), last.timestamp()));

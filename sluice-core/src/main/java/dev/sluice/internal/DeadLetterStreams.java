@@ -4,6 +4,7 @@ import dev.sluice.Codecs;
 import dev.sluice.EventStream;
 import dev.sluice.Store;
 import dev.sluice.Streaming;
+import dev.sluice.internal.base.Names;
 import dev.sluice.internal.consumer.DeadLetters;
 import java.util.Objects;
 

@@ -9,15 +9,11 @@ import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
 import dev.sluice.Streaming;
-import dev.sluice.internal.consumer.GroupTables;
-import dev.sluice.internal.consumer.Rows.GroupRow;
-import dev.sluice.internal.consumer.Rows.StreamRow;
-import dev.sluice.internal.consumer.Rows.WindowRow;
+import dev.sluice.internal.consumer.ConsumerEngine;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.Entry;
 import dev.sluice.spi.Source;
 import dev.sluice.spi.StoreBackend;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -146,38 +142,11 @@ final class DefaultEventStream<T> implements EventStream<T> {
   @Override
   public List<GroupMetadata> groups() {
     StoreBackend backend = store.backend();
-    if (!(backend instanceof GroupTables tables)) {
-      return List.of();
+    ConsumerEngine engine = store.shared().engine();
+    if (engine != null) {
+      return engine.groups(name);
     }
-    return tables.read(
-        tx -> {
-          StreamRow s = tx.stream(name);
-          List<GroupMetadata> out = new ArrayList<>();
-          if (s == null) {
-            return out;
-          }
-          for (GroupRow g : tx.groups(s.id())) {
-            int inFlight = 0;
-            for (WindowRow w : tx.windows(s.id(), g.name)) {
-              if (!w.finished()) {
-                inFlight++;
-              }
-            }
-            out.add(
-                new GroupMetadata(
-                    g.name,
-                    g.committed,
-                    g.cursor,
-                    Math.max(0, s.nextOffset() - Math.max(g.committed, s.firstOffset())),
-                    Instant.ofEpochMilli(g.lastRead),
-                    g.done,
-                    g.failed,
-                    g.dead,
-                    g.lost,
-                    inFlight));
-          }
-          return out;
-        });
+    return backend.consumerRuntime().map(r -> r.groups(name)).orElse(List.of());
   }
 
   @Override
@@ -233,7 +202,7 @@ final class DefaultEventStream<T> implements EventStream<T> {
     Objects.requireNonNull(retention, "retention");
     store.backend().retention(name, retention);
     if (retention.kind() != Retention.Kind.FOREVER) {
-      store.shared().ensureMaintenance();
+      store.shared().startMaintenance();
     }
   }
 

@@ -2,35 +2,45 @@ package dev.sluice.internal;
 
 import dev.sluice.DeadLetter;
 import dev.sluice.Delivery;
+import dev.sluice.Retention;
 import dev.sluice.Retry;
 import dev.sluice.SluiceException;
 import dev.sluice.StartFrom;
-import dev.sluice.StoreException;
 import dev.sluice.Streaming;
 import dev.sluice.StreamingJob;
+import dev.sluice.UnsupportedCapabilityException;
 import dev.sluice.WindowEmitter;
 import dev.sluice.WindowFunction;
 import dev.sluice.WindowHandler;
 import dev.sluice.Windows;
-import dev.sluice.internal.consumer.GroupTables;
+import dev.sluice.internal.base.Names;
+import dev.sluice.internal.consumer.ConsumerEngine;
 import dev.sluice.internal.consumer.Job;
 import dev.sluice.internal.consumer.JobConfig;
+import dev.sluice.spi.Capability;
 import dev.sluice.spi.Sink;
 import dev.sluice.spi.Source;
+import dev.sluice.spi.StoreBackend;
 import dev.sluice.spi.TransactionalSink;
+import dev.sluice.spi.consumer.ConsumerRuntime;
+import dev.sluice.spi.consumer.ConsumerSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
-/** The {@link Streaming} builder over a store with consumer tables. */
+/**
+ * The {@link Streaming} builder: collects and checks a consumer's configuration, then runs it on
+ * the shared engine (a backend with consumer tables) or on the backend's own consumer runtime.
+ */
 final class DefaultStreaming<T> implements Streaming<T> {
   private final StoreHandle store;
   private final DefaultEventStream<T> stream;
-  private final GroupTables tables;
+  private final ConsumerEngine engine;
+  private final ConsumerRuntime runtime;
   private String group = "default";
   private StartFrom startFrom = StartFrom.EARLIEST;
-  private WindowEmitter<T> emitter = cast(Windows.count(1));
+  private WindowEmitter<? super T> emitter = Windows.count(1);
   private int workers = 1;
   private ExecutorService executor;
   private Boolean keep;
@@ -46,16 +56,17 @@ final class DefaultStreaming<T> implements Streaming<T> {
   DefaultStreaming(StoreHandle store, DefaultEventStream<T> stream) {
     this.store = store;
     this.stream = stream;
-    if (!(store.backend() instanceof GroupTables t)) {
-      throw new StoreException(
-          "store " + store.url() + " does not support consumers (Streaming) yet");
+    StoreBackend backend = store.backend();
+    if (backend.capabilities().contains(Capability.CONSUMER_ENGINE)) {
+      this.engine = store.shared().engine();
+      this.runtime = null;
+    } else if (backend.capabilities().contains(Capability.CONSUMER_RUNTIME)) {
+      this.engine = null;
+      this.runtime = backend.consumerRuntime().orElseThrow();
+    } else {
+      throw new UnsupportedCapabilityException(
+          store.url(), "consumers (Streaming)", Capability.CONSUMER_ENGINE);
     }
-    this.tables = t;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> WindowEmitter<T> cast(WindowEmitter<?> e) {
-    return (WindowEmitter<T>) e;
   }
 
   @Override
@@ -92,7 +103,7 @@ final class DefaultStreaming<T> implements Streaming<T> {
 
   @Override
   public Streaming<T> window(WindowEmitter<? super T> emitter) {
-    this.emitter = cast(Objects.requireNonNull(emitter, "emitter"));
+    this.emitter = Objects.requireNonNull(emitter, "emitter");
     return this;
   }
 
@@ -176,13 +187,13 @@ final class DefaultStreaming<T> implements Streaming<T> {
     return this;
   }
 
-  private JobConfig<T> config(JobConfig.Processor<T> processor, Sink<Object> sink) {
+  @SuppressWarnings("unchecked") // safe: a window is read-only, see handlerOf
+  private ConsumerSpec<T> spec(WindowFunction<? super T, ?> fn, Sink<Object> sink) {
+    WindowFunction<T, ?> function = (WindowFunction<T, ?>) fn;
     if (delivery == Delivery.EXACTLY_ONCE) {
       checkTransactional(sink);
     }
-    return new JobConfig<>(
-        store.backend(),
-        tables,
+    return new ConsumerSpec<>(
         stream.name(),
         stream.codec(),
         group,
@@ -190,7 +201,7 @@ final class DefaultStreaming<T> implements Streaming<T> {
         emitter,
         workers,
         executor,
-        keep,
+        Boolean.FALSE.equals(keep) ? Retention.untilConsumed() : null,
         retry,
         deadLetter,
         delivery,
@@ -198,8 +209,7 @@ final class DefaultStreaming<T> implements Streaming<T> {
         maxEmptyCatchUp,
         lease,
         groupExpiry,
-        source,
-        processor,
+        function,
         sink);
   }
 
@@ -228,8 +238,9 @@ final class DefaultStreaming<T> implements Streaming<T> {
     }
   }
 
-  private static <T> JobConfig.Processor<T> handlerOf(WindowHandler<? super T> handler) {
+  private static <T> WindowFunction<T, Object> handlerOf(WindowHandler<? super T> handler) {
     Objects.requireNonNull(handler, "handler");
+    // Safe: a window is read-only, so a handler of a supertype of T may read a window of T.
     @SuppressWarnings("unchecked")
     WindowHandler<T> h = (WindowHandler<T>) handler;
     return w -> {
@@ -238,21 +249,40 @@ final class DefaultStreaming<T> implements Streaming<T> {
     };
   }
 
-  private Job<T> prepared(JobConfig<T> cfg) {
-    Job<T> job = new Job<>(cfg);
+  private Job<T> prepared(ConsumerSpec<T> spec) {
+    Job<T> job = new Job<>(new JobConfig<>(store.backend(), engine, spec, source));
     job.prepare();
-    store.shared().ensureMaintenance();
     return job;
   }
 
-  private StreamingJob startJob(JobConfig<T> cfg) {
-    Job<T> job = prepared(cfg);
-    job.start(stream);
+  private StreamingJob startJob(ConsumerSpec<T> spec) {
+    StreamingJob job;
+    if (runtime != null) {
+      job = runtime.start(spec);
+      if (source != null) {
+        job = new AttachedJob(job, stream.attach(source));
+      }
+    } else {
+      Job<T> j = prepared(spec);
+      j.start(stream);
+      job = j;
+    }
     store.shared().register(job);
     return job;
   }
 
-  private static void run(StreamingJob job) {
+  private boolean runOnce(ConsumerSpec<T> spec) {
+    if (runtime != null) {
+      return runtime.once(spec);
+    }
+    Job<T> job = prepared(spec);
+    boolean did = job.once();
+    job.failure().ifPresent(DefaultStreaming::rethrow);
+    return did;
+  }
+
+  /** Blocks until the job ends; throws what stopped it. */
+  private static void runToEnd(StreamingJob job) {
     try {
       job.awaitTermination();
     } catch (InterruptedException e) {
@@ -260,37 +290,33 @@ final class DefaultStreaming<T> implements Streaming<T> {
       Thread.currentThread().interrupt();
       return;
     }
-    Throwable failure = job.failure().orElse(null);
+    job.failure().ifPresent(DefaultStreaming::rethrow);
+  }
+
+  /** Throws a job's failure: itself if unchecked, else wrapped. */
+  private static void rethrow(Throwable failure) {
     if (failure instanceof RuntimeException re) {
       throw re;
     }
-    if (failure != null) {
-      throw new SluiceException("consumer stopped: " + failure, failure);
+    if (failure instanceof Error e) {
+      throw e;
     }
+    throw new SluiceException("consumer stopped: " + failure, failure);
   }
 
   @Override
   public void run(WindowHandler<? super T> handler) {
-    run(startJob(config(handlerOf(handler), null)));
+    runToEnd(startJob(spec(handlerOf(handler), null)));
   }
 
   @Override
   public StreamingJob start(WindowHandler<? super T> handler) {
-    return startJob(config(handlerOf(handler), null));
+    return startJob(spec(handlerOf(handler), null));
   }
 
   @Override
   public boolean once(WindowHandler<? super T> handler) {
-    Job<T> job = prepared(config(handlerOf(handler), null));
-    boolean did = job.once();
-    Throwable failure = job.failure().orElse(null);
-    if (failure instanceof RuntimeException re) {
-      throw re;
-    }
-    if (failure != null) {
-      throw new SluiceException("consumer failed: " + failure, failure);
-    }
-    return did;
+    return runOnce(spec(handlerOf(handler), null));
   }
 
   @Override
@@ -310,35 +336,27 @@ final class DefaultStreaming<T> implements Streaming<T> {
         return this;
       }
 
-      private JobConfig<T> cfg() {
+      private ConsumerSpec<T> cfg() {
         if (sink == null) {
           throw new IllegalStateException(
               "process(..) needs a sink(..) for its results before run(), start() or once()");
         }
-        @SuppressWarnings("unchecked")
-        WindowFunction<T, ? extends R> f = (WindowFunction<T, ? extends R>) function;
-        return config(f::apply, sink);
+        return spec(function, sink);
       }
 
       @Override
       public void run() {
-        DefaultStreaming.run(startJob(cfg()));
+        runToEnd(startJob(cfg()));
       }
 
       @Override
       public StreamingJob start() {
-        return DefaultStreaming.this.startJob(cfg());
+        return startJob(cfg());
       }
 
       @Override
       public boolean once() {
-        Job<T> job = prepared(cfg());
-        boolean did = job.once();
-        Throwable failure = job.failure().orElse(null);
-        if (failure instanceof RuntimeException re) {
-          throw re;
-        }
-        return did;
+        return runOnce(cfg());
       }
     };
   }

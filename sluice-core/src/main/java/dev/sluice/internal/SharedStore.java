@@ -1,10 +1,8 @@
 package dev.sluice.internal;
 
-import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamingJob;
-import dev.sluice.internal.consumer.GroupTables;
-import dev.sluice.internal.consumer.Maintenance;
+import dev.sluice.internal.consumer.ConsumerEngine;
 import dev.sluice.spi.StoreBackend;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +21,7 @@ final class SharedStore {
   private final StoreOptions options;
   private final Semaphore pendingAppends;
   private int handles;
-  private Thread maintenance;
+  private final ConsumerEngine engine;
   private final Set<StreamingJob> jobs =
       Collections.newSetFromMap(new WeakHashMap<StreamingJob, Boolean>());
   private static final Logger LOG = LoggerFactory.getLogger(SharedStore.class);
@@ -33,6 +31,13 @@ final class SharedStore {
     this.backend = backend;
     this.options = options;
     this.pendingAppends = new Semaphore(options.maxPendingAppends());
+    this.engine =
+        backend.consumerTables().map(t -> new ConsumerEngine(t, backend::partitions)).orElse(null);
+  }
+
+  /** The shared consumer engine of this store, or null if its backend has no consumer tables. */
+  ConsumerEngine engine() {
+    return engine;
   }
 
   /** The canonical URL the registry keys this store by. */
@@ -53,30 +58,21 @@ final class SharedStore {
   }
 
   /**
-   * Starts the store's maintenance thread if it is not running: every second it enforces retention
-   * and removes expired groups, in bounded transactions. It ends when the store closes.
+   * Starts the store's maintenance on its scheduler, if the store has consumer tables: every second
+   * of the store's time it enforces retention and removes expired groups, in bounded transactions.
+   * It ends when the store closes.
    */
-  synchronized void ensureMaintenance() {
-    if (maintenance != null || !(backend instanceof GroupTables tables)) {
-      return;
+  void startMaintenance() {
+    if (engine != null) {
+      engine.startMaintenance();
     }
-    maintenance =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  Thread.sleep(1_000);
-                  Maintenance.run(tables);
-                }
-              } catch (InterruptedException | StoreException e) {
-                // the store closed
-              } catch (RuntimeException e) {
-                LOG.warn("maintenance of {} stopped", url, e);
-              }
-            },
-            "sluice-maintenance");
-    maintenance.setDaemon(true);
-    maintenance.start();
+  }
+
+  /** Stops the maintenance and the consumer engine's bookkeeping; the backend closes next. */
+  void closeEngine() {
+    if (engine != null) {
+      engine.close();
+    }
   }
 
   /** Remembers a running consumer, to stop it before the store closes. */

@@ -6,6 +6,7 @@ import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
 import dev.sluice.Streaming;
+import dev.sluice.internal.base.Names;
 import dev.sluice.internal.consumer.DeadLetters;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.StoreBackend;

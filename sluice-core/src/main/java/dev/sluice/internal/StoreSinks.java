@@ -5,11 +5,14 @@ import dev.sluice.EventStream;
 import dev.sluice.Sinks;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
-import dev.sluice.internal.consumer.GroupTables;
+import dev.sluice.UnsupportedCapabilityException;
+import dev.sluice.spi.Capability;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.Entry;
+import dev.sluice.spi.StoreBackend;
 import dev.sluice.spi.StoreTransaction;
 import dev.sluice.spi.TransactionalSink;
+import dev.sluice.spi.consumer.ConsumerTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -36,16 +39,23 @@ public final class StoreSinks {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(insertSql, "insertSql");
     Objects.requireNonNull(binder, "binder");
-    if (!(store instanceof StoreHandle handle)
-        || !(handle.backend() instanceof GroupTables tables)) {
-      throw new IllegalArgumentException("not a Sluice store with tables: " + store);
+    if (!(store instanceof StoreHandle handle)) {
+      throw new IllegalArgumentException("not a store opened by Sluice.open: " + store);
     }
-    if (!store.url().startsWith("sqlite:")) {
-      throw new IllegalArgumentException(
-          "a table sink needs a store kept in a SQL database (sqlite:...); "
-              + store.url()
-              + " is not one");
+    StoreBackend backend = handle.backend();
+    if (!backend.capabilities().contains(Capability.SQL_TRANSACTIONS)) {
+      throw new UnsupportedCapabilityException(
+          store.url(),
+          "a table sink (its store is not a SQL database)",
+          Capability.SQL_TRANSACTIONS);
     }
+    ConsumerTables tables =
+        backend
+            .consumerTables()
+            .orElseThrow(
+                () ->
+                    new UnsupportedCapabilityException(
+                        store.url(), "a table sink", Capability.CONSUMER_ENGINE));
     return new TableSink<>(store.url(), tables, createSql, insertSql, binder);
   }
 
@@ -94,14 +104,14 @@ public final class StoreSinks {
 
   private static final class TableSink<R> implements TransactionalSink<R> {
     private final String url;
-    private final GroupTables tables;
+    private final ConsumerTables tables;
     private final String createSql;
     private final String insertSql;
     private final Sinks.RowBinder<? super R> binder;
 
     TableSink(
         String url,
-        GroupTables tables,
+        ConsumerTables tables,
         String createSql,
         String insertSql,
         Sinks.RowBinder<? super R> binder) {

@@ -3,6 +3,7 @@ package dev.sluice.internal;
 import dev.sluice.Sluice;
 import dev.sluice.Store;
 import dev.sluice.StoreOptions;
+import dev.sluice.internal.base.Names;
 import dev.sluice.spi.StoreProvider;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class Stores {
       if (shared == null) {
         shared = new SharedStore(canonical, provider.open(canonical, options), options);
         // Retention set by an earlier run, or by another process, is enforced here too.
-        shared.ensureMaintenance();
+        shared.startMaintenance();
         OPEN.put(canonical, shared);
       } else if (!shared.options().equals(options)) {
         throw new IllegalStateException(
@@ -47,14 +48,6 @@ public final class Stores {
     }
   }
 
-  /** The backend behind a store handle of this registry (for tests and tools). */
-  public static dev.sluice.spi.StoreBackend backendOf(Store store) {
-    if (!(store instanceof StoreHandle h)) {
-      throw new IllegalArgumentException("not a store of this registry: " + store);
-    }
-    return h.backend();
-  }
-
   /** Releases one handle's share; stops its consumers and closes the backend with the last one. */
   static void release(SharedStore shared) {
     boolean last;
@@ -66,6 +59,7 @@ public final class Stores {
     }
     if (last) {
       shared.stopJobs();
+      shared.closeEngine();
       shared.backend().close();
     }
   }

@@ -3,24 +3,27 @@ package dev.sluice.internal.consumer;
 import dev.sluice.StartFrom;
 import dev.sluice.StreamChangedException;
 import dev.sluice.WindowBounds;
-import dev.sluice.internal.consumer.Rows.GroupRow;
-import dev.sluice.internal.consumer.Rows.StreamRow;
-import dev.sluice.internal.consumer.Rows.WindowRow;
-import dev.sluice.testkit.ManualClock;
+import dev.sluice.spi.consumer.ConsumerTables;
+import dev.sluice.spi.consumer.ConsumerTx;
+import dev.sluice.spi.consumer.GroupRow;
+import dev.sluice.spi.consumer.StreamRow;
+import dev.sluice.spi.consumer.WindowRow;
+import dev.sluice.spi.consumer.WindowState;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One job's view of a group's window table: registers the group, claims windows (new ones, or ones
- * whose worker died, let its lease lapse or released them), commits, fails and releases them. The
- * rules of DESIGN.md's "Delivery semantics" live here, once, over any {@link GroupTables}.
+ * One job's view of a group's window table on one partition: registers the group, claims windows
+ * (new ones, or ones whose worker died, let its lease lapse or released them), commits, fails and
+ * releases them. The rules of DESIGN.md's "Delivery semantics" live here, once, over any backend's
+ * {@link ConsumerTables}.
  *
  * <p>Every change is one write transaction that first checks what it changes is as the caller saw
  * it: a window's token for commits (fencing), the group's cursor for new claims (so two workers,
@@ -30,36 +33,25 @@ public final class Coordinator {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
   private static final int MAX_CONFLICTS = 50;
 
-  private final GroupTables tables;
+  private final ConsumerEngine engine;
+  private final ConsumerTables tables;
   private final String stream;
+  private final int partition;
   private final String group;
   private final String jobOwner;
   private final long leaseNanos;
-  private final boolean manualClock;
-
-  /**
-   * What this process saw of other workers' claims, per store, stream incarnation and group, and
-   * when: shared by every job of the process, so a lease is judged from the first sighting.
-   */
-  private static final Map<String, Map<Long, Seen>> OBSERVED = new ConcurrentHashMap<>();
-
-  private Map<Long, Seen> observed = new HashMap<>();
+  private final boolean emitEmpty;
+  private Map<Long, Seen> observed = Map.of();
   private String incarnation;
 
-  /** What a window looked like when this observer last saw it change. */
-  private record Seen(long token, long heartbeat, long since) {}
+  /** What a window looked like when this process last saw it change, on the scheduler's time. */
+  record Seen(long token, long heartbeat, long since) {}
 
   /** What a write transaction reads first: the stream, the group and its windows. */
   private record State(StreamRow stream, GroupRow group, List<WindowRow> windows) {}
 
-  private State load(GroupTx tx) {
-    StreamRow s = tx.stream(stream);
-    check(s);
-    return new State(s, tx.group(s.id(), group), tx.windows(s.id(), group));
-  }
-
   /** A group's state as one snapshot read. */
-  public record Snapshot(StreamRow stream, GroupRow group, List<WindowRow> windows, long now) {}
+  public record Snapshot(StreamRow stream, GroupRow group, List<WindowRow> windows, Instant now) {}
 
   /**
    * A window claimed by a worker.
@@ -67,26 +59,36 @@ public final class Coordinator {
    * @param seq the window's sequence in its group
    * @param first the first offset
    * @param last the last offset ({@code first - 1} when empty)
-   * @param start start, millis
-   * @param end end, millis
+   * @param start the window's start
+   * @param end the window's end
    * @param token the fencing token of this claim
    * @param attempt which claim of the window this is
    * @param owner the claiming worker
-   * @param fresh whether this claim formed the window (rather than taking it over)
    */
   public record Claim(
       long seq,
       long first,
       long last,
-      long start,
-      long end,
+      Instant start,
+      Instant end,
       long token,
       int attempt,
-      String owner,
-      boolean fresh) {
+      String owner) {
     /** Whether the window holds no record. */
     public boolean isEmpty() {
       return last < first;
+    }
+
+    static Claim of(WindowRow w) {
+      return new Claim(
+          w.seq(),
+          w.firstOffset(),
+          w.lastOffset(),
+          w.start(),
+          w.end(),
+          w.token(),
+          w.attempt(),
+          w.owner());
     }
   }
 
@@ -97,13 +99,30 @@ public final class Coordinator {
   }
 
   public Coordinator(
-      GroupTables tables, String stream, String group, String jobId, Duration lease) {
-    this.tables = tables;
+      ConsumerEngine engine,
+      String stream,
+      int partition,
+      String group,
+      String jobId,
+      Duration lease,
+      boolean emitEmpty) {
+    this.engine = engine;
+    this.tables = engine.tables();
     this.stream = stream;
+    this.partition = partition;
     this.group = group;
     this.jobOwner = tables.processId() + "/" + jobId;
     this.leaseNanos = lease.toNanos();
-    this.manualClock = tables.clock() instanceof ManualClock;
+    this.emitEmpty = emitEmpty;
+  }
+
+  private State load(ConsumerTx tx) {
+    StreamRow s = tx.stream(stream, partition);
+    check(s);
+    return new State(
+        s,
+        tx.group(s.id(), group, partition),
+        new ArrayList<>(tx.windows(s.id(), group, partition)));
   }
 
   /** The owner name of one of this job's workers. */
@@ -115,41 +134,31 @@ public final class Coordinator {
   public GroupRow register(StartFrom start, Duration expiry) {
     return tables.write(
         tx -> {
-          StreamRow s = tx.stream(stream);
+          StreamRow s = tx.stream(stream, partition);
           if (s == null) {
             tx.append(stream, List.of());
-            s = tx.stream(stream);
+            s = tx.stream(stream, partition);
           }
           incarnation = s.incarnation();
-          observed =
-              OBSERVED.computeIfAbsent(
-                  tables.url() + " " + s.id() + " " + group, k -> new ConcurrentHashMap<>());
-          GroupRow g = tx.group(s.id(), group);
-          long now = tx.now();
+          observed = engine.observed(s.id(), group, partition);
+          GroupRow g = tx.group(s.id(), group, partition);
+          Instant now = tx.now();
           if (g == null) {
-            g = new GroupRow();
-            g.streamId = s.id();
-            g.name = group;
-            g.cursor = startOffset(tx, s, start);
-            g.committed = g.cursor;
-            g.nextSeq = 1;
-            g.nextToken = 1;
-            g.created = now;
-            LOG.info("group {} of stream {} registered at offset {}", group, stream, g.cursor);
+            g = GroupRow.register(s.id(), group, partition, startOffset(tx, s, start), now, expiry);
+            LOG.info("group {} of stream {} registered at offset {}", group, stream, g.cursor());
           }
-          g.lastRead = now;
-          g.expiryMillis = expiry.toMillis();
+          g = g.withLastRead(now).withExpiry(expiry);
           tx.putGroup(g);
           return g;
         });
   }
 
-  private static long startOffset(GroupTx tx, StreamRow s, StartFrom start) {
+  private static long startOffset(ConsumerTx tx, StreamRow s, StartFrom start) {
     return switch (start.kind()) {
       case EARLIEST -> s.firstOffset();
       case LATEST -> s.nextOffset();
       case OFFSET -> Math.max(start.offset(), s.firstOffset());
-      case TIME -> tx.firstAtOrAfter(s.id(), s.firstOffset(), start.time().toEpochMilli());
+      case TIME -> tx.firstAtOrAfter(s.id(), s.partition(), s.firstOffset(), start.time());
     };
   }
 
@@ -157,14 +166,14 @@ public final class Coordinator {
   public Snapshot snapshot() {
     return tables.read(
         tx -> {
-          StreamRow s = tx.stream(stream);
+          StreamRow s = tx.stream(stream, partition);
           check(s);
-          GroupRow g = tx.group(s.id(), group);
+          GroupRow g = tx.group(s.id(), group, partition);
           if (g == null) {
             throw new StreamChangedException(
                 "group " + group + " of stream " + stream + " was removed while it ran");
           }
-          return new Snapshot(s, g, tx.windows(s.id(), group), tx.now());
+          return new Snapshot(s, g, tx.windows(s.id(), group, partition), tx.now());
         });
   }
 
@@ -186,9 +195,9 @@ public final class Coordinator {
    * busy worker pays one write transaction per window instead of two.
    */
   public static final class Finished {
-    final Claim claim;
-    boolean done;
-    boolean committed;
+    private final Claim claim;
+    private boolean done;
+    private boolean committed;
 
     public Finished(Claim claim) {
       this.claim = claim;
@@ -251,7 +260,7 @@ public final class Coordinator {
                 tx -> {
                   State st = load(tx);
                   flush(tx, st, finished);
-                  return claimNew(tx, st, snap.group().cursor, bounds.get(), owner);
+                  return claimNew(tx, st, snap.group().cursor(), bounds.get(), owner);
                 });
         if (result instanceof Claim c) {
           return c;
@@ -270,7 +279,7 @@ public final class Coordinator {
   }
 
   /** A write whose rollback also undoes a flush done inside it. */
-  private <R> R writeWith(Finished finished, GroupTables.Work<R> work) {
+  private <R> R writeWith(Finished finished, ConsumerTables.Work<R> work) {
     try {
       return tables.write(work);
     } catch (RuntimeException e) {
@@ -281,7 +290,7 @@ public final class Coordinator {
     }
   }
 
-  private void flush(GroupTx tx, State st, Finished finished) throws Exception {
+  private void flush(ConsumerTx tx, State st, Finished finished) throws Exception {
     if (finished != null && !finished.done) {
       finished.committed = commitIn(tx, st, finished.claim, null, false);
       finished.done = true;
@@ -289,74 +298,77 @@ public final class Coordinator {
   }
 
   private WindowRow firstTakeable(Snapshot snap) {
-    long tick = manualClock ? snap.now() * 1_000_000L : System.nanoTime();
+    long tick = tables.scheduler().nanoTime();
     WindowRow found = null;
     for (WindowRow w : snap.windows()) {
-      if (found == null && w.state == Rows.OPEN && w.notBefore <= snap.now()) {
+      if (found == null && w.state() == WindowState.OPEN && !w.notBefore().isAfter(snap.now())) {
         found = w;
-      } else if (w.state == Rows.CLAIMED
-          && w.owner != null
-          && !w.owner.startsWith(jobOwner + "/")) {
-        String process = w.owner.substring(0, Math.max(0, w.owner.indexOf('/')));
+      } else if (w.state() == WindowState.CLAIMED
+          && w.owner() != null
+          && !w.owner().startsWith(jobOwner + "/")) {
+        String process = w.owner().substring(0, Math.max(0, w.owner().indexOf('/')));
         if (!tables.isAlive(process)) {
           if (found == null) {
             LOG.info(
                 "window {} of {}: its worker's process {} is gone; taking it over",
-                id(w.seq),
+                id(w.seq()),
                 stream,
                 process);
             found = w;
           }
           continue;
         }
-        Seen seen = observed.get(w.seq);
-        if (seen == null || seen.token != w.token || seen.heartbeat != w.heartbeat) {
-          observed.put(w.seq, new Seen(w.token, w.heartbeat, tick));
-        } else if (tick - seen.since > leaseNanos && found == null) {
+        Seen seen = observed.get(w.seq());
+        if (seen == null || seen.token() != w.token() || seen.heartbeat() != w.heartbeat()) {
+          observed.put(w.seq(), new Seen(w.token(), w.heartbeat(), tick));
+        } else if (tick - seen.since() > leaseNanos && found == null) {
           LOG.warn(
               "window {} of {}: worker {} let its lease lapse; taking it over",
-              id(w.seq),
+              id(w.seq()),
               stream,
-              w.owner);
+              w.owner());
           found = w;
         }
       }
     }
     if (observed.size() > 4 * snap.windows().size() + 16) {
-      observed.keySet().removeIf(seq -> snap.windows().stream().noneMatch(w -> w.seq == seq));
+      observed.keySet().removeIf(seq -> snap.windows().stream().noneMatch(w -> w.seq() == seq));
     }
     return found;
   }
 
-  private Claim takeOver(GroupTx tx, State st, WindowRow seen, String owner) {
+  private Claim takeOver(ConsumerTx tx, State st, WindowRow seen, String owner) {
     GroupRow g = st.group();
-    WindowRow w = find(st.windows(), seen.seq);
-    if (w == null || w.state != seen.state || w.token != seen.token) {
+    WindowRow w = find(st.windows(), seen.seq());
+    if (w == null || w.state() != seen.state() || w.token() != seen.token()) {
       return null; // somebody else changed it first
     }
-    w.state = Rows.CLAIMED;
-    w.owner = owner;
-    w.token = g.nextToken++;
-    w.attempt++;
-    w.heartbeat = 0;
-    w.notBefore = 0;
+    w =
+        w.withState(WindowState.CLAIMED)
+            .withOwner(owner)
+            .withToken(g.nextToken())
+            .withAttempt(w.attempt() + 1)
+            .withHeartbeat(0)
+            .withNotBefore(Instant.EPOCH);
     tx.putWindow(w);
-    g.lastRead = tx.now();
-    tx.putGroup(g);
-    observed.remove(w.seq);
-    return new Claim(w.seq, w.first, w.last, w.start, w.end, w.token, w.attempt, owner, false);
+    tx.putGroup(g.withNextToken(g.nextToken() + 1).withLastRead(tx.now()));
+    observed.remove(w.seq());
+    return Claim.of(w);
   }
 
-  private Object claimNew(GroupTx tx, State st, long cursor, WindowBounds b, String owner) {
+  private Object claimNew(ConsumerTx tx, State st, long cursor, WindowBounds b, String owner) {
     StreamRow s = st.stream();
     GroupRow g = st.group();
-    if (g == null || g.cursor != cursor) {
+    if (g == null || g.cursor() != cursor) {
       return Outcome.CONFLICT;
     }
     WindowResolver.Resolved r =
-        WindowResolver.resolve(b, cursor, ts -> tx.firstAtOrAfter(s.id(), cursor, ts));
+        WindowResolver.resolve(
+            b,
+            cursor,
+            ts -> tx.firstAtOrAfter(s.id(), partition, cursor, Instant.ofEpochMilli(ts)));
     if (b.isTime()) {
-      tx.raiseFloor(s.id(), b.end().toEpochMilli());
+      tx.raiseFloor(s.id(), partition, b.end());
     } else if (b.lastOffset() >= s.nextOffset()) {
       throw new IllegalStateException(
           "the window emitter returned offsets up to "
@@ -367,56 +379,61 @@ public final class Coordinator {
     // An empty window's row keeps the cursor as its first offset, for the committed offset.
     long first = r.isEmpty() ? cursor : r.firstOffset();
     long last = r.isEmpty() ? cursor - 1 : r.lastOffset();
-    long next = r.nextCursor();
     List<WindowRow> windows = st.windows();
-    g.cursor = next;
-    g.last = b;
-    g.lastRead = tx.now();
+    g = g.withCursor(r.nextCursor()).withLast(b).withLastRead(tx.now());
     if (last < first && !emitEmpty) {
-      g.committed = committed(windows, g.cursor);
-      tx.putGroup(g);
+      tx.putGroup(g.withCommitted(committed(windows, g.cursor())));
       return Outcome.SKIPPED;
     }
-    WindowRow w = new WindowRow();
-    w.streamId = s.id();
-    w.group = group;
-    w.seq = g.nextSeq++;
-    w.first = first;
-    w.last = last;
-    w.start = b.start().toEpochMilli();
-    w.end = b.end().toEpochMilli();
-    w.state = Rows.CLAIMED;
-    w.owner = owner;
-    w.token = g.nextToken++;
-    w.attempt = 1;
+    WindowRow w =
+        new WindowRow(
+            s.id(),
+            group,
+            partition,
+            g.nextSeq(),
+            first,
+            last,
+            b.start(),
+            b.end(),
+            WindowState.CLAIMED,
+            owner,
+            g.nextToken(),
+            1,
+            0,
+            Instant.EPOCH);
     tx.putWindow(w);
     windows.add(w);
-    g.committed = committed(windows, g.cursor);
-    tx.putGroup(g);
-    return new Claim(w.seq, first, last, w.start, w.end, w.token, 1, owner, true);
-  }
-
-  private boolean emitEmpty;
-
-  /** Whether empty time windows are claimed (and handed over) or skipped. */
-  public void emitEmpty(boolean emitEmpty) {
-    this.emitEmpty = emitEmpty;
+    tx.putGroup(
+        g.withNextSeq(g.nextSeq() + 1)
+            .withNextToken(g.nextToken() + 1)
+            .withCommitted(committed(windows, g.cursor())));
+    return Claim.of(w);
   }
 
   private static WindowRow find(List<WindowRow> windows, long seq) {
     for (WindowRow w : windows) {
-      if (w.seq == seq) {
+      if (w.seq() == seq) {
         return w;
       }
     }
     return null;
   }
 
-  private static long committed(List<WindowRow> windows, long cursor) {
+  private static int indexOf(List<WindowRow> windows, long seq) {
+    for (int i = 0; i < windows.size(); i++) {
+      if (windows.get(i).seq() == seq) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The first offset of the lowest unfinished window, or the cursor if none is unfinished. */
+  static long committed(List<WindowRow> windows, long cursor) {
     long min = cursor;
     for (WindowRow w : windows) {
       if (!w.finished()) {
-        min = Math.min(min, w.first);
+        min = Math.min(min, w.firstOffset());
       }
     }
     return min;
@@ -425,7 +442,7 @@ public final class Coordinator {
   /** Work done in a commit's transaction: a transactional sink's output, dead letters. */
   @FunctionalInterface
   public interface CommitWork {
-    void apply(GroupTx tx) throws Exception;
+    void apply(ConsumerTx tx) throws Exception;
   }
 
   /**
@@ -436,39 +453,34 @@ public final class Coordinator {
     return tables.write(tx -> commitIn(tx, load(tx), claim, work, dead));
   }
 
-  private boolean commitIn(GroupTx tx, State st, Claim claim, CommitWork work, boolean dead)
+  private boolean commitIn(ConsumerTx tx, State st, Claim claim, CommitWork work, boolean dead)
       throws Exception {
     StreamRow s = st.stream();
     GroupRow g = st.group();
     List<WindowRow> windows = st.windows();
-    WindowRow w = find(windows, claim.seq());
-    if (!holds(w, claim)) {
+    int at = indexOf(windows, claim.seq());
+    if (at < 0 || !holds(windows.get(at), claim)) {
       return false;
     }
     if (work != null) {
       work.apply(tx);
     }
-    w.state = dead ? Rows.DEAD : Rows.DONE;
-    w.owner = null;
+    WindowRow w =
+        windows.get(at).withState(dead ? WindowState.DEAD : WindowState.DONE).withOwner(null);
+    windows.set(at, w);
     tx.putWindow(w);
-    if (dead) {
-      g.dead++;
-    } else {
-      g.done++;
-    }
-    g.lastRead = tx.now();
+    g = dead ? g.withDead(g.dead() + 1) : g.withDone(g.done() + 1);
     // Forget the finished windows at the bottom; finished ones above an unfinished one stay so
     // they never run again.
     while (!windows.isEmpty() && windows.get(0).finished()) {
-      tx.deleteWindow(s.id(), group, windows.remove(0).seq);
+      tx.deleteWindow(s.id(), group, partition, windows.remove(0).seq());
     }
-    g.committed = committed(windows, g.cursor);
-    tx.putGroup(g);
+    tx.putGroup(g.withLastRead(tx.now()).withCommitted(committed(windows, g.cursor())));
     return true;
   }
 
   private static boolean holds(WindowRow w, Claim claim) {
-    return w != null && w.state == Rows.CLAIMED && w.token == claim.token();
+    return w != null && w.state() == WindowState.CLAIMED && w.token() == claim.token();
   }
 
   /** Counts a failed attempt; returns false if the claim no longer holds the window. */
@@ -480,8 +492,7 @@ public final class Coordinator {
           if (!holds(find(st.windows(), claim.seq()), claim)) {
             return false;
           }
-          g.failed++;
-          tx.putGroup(g);
+          tx.putGroup(g.withFailed(g.failed() + 1));
           return true;
         });
   }
@@ -496,50 +507,44 @@ public final class Coordinator {
           if (!holds(w, claim)) {
             return null;
           }
-          w.token = g.nextToken++;
-          w.attempt++;
-          w.heartbeat = 0;
+          w = w.withToken(g.nextToken()).withAttempt(w.attempt() + 1).withHeartbeat(0);
           tx.putWindow(w);
-          tx.putGroup(g);
-          return new Claim(
-              w.seq, w.first, w.last, w.start, w.end, w.token, w.attempt, claim.owner(), false);
+          tx.putGroup(g.withNextToken(g.nextToken() + 1));
+          return Claim.of(w);
         });
   }
 
-  /** Gives a window back, to be claimed again from {@code notBefore} (store-clock millis) on. */
-  public void release(Claim claim, long notBefore) {
+  /** Gives a window back, to be claimed again from {@code notBefore} (store clock) on. */
+  public void release(Claim claim, Instant notBefore) {
     tables.write(
         tx -> {
-          StreamRow s = tx.stream(stream);
+          StreamRow s = tx.stream(stream, partition);
           if (s == null || !s.incarnation().equals(incarnation)) {
             return null;
           }
-          WindowRow w = find(tx.windows(s.id(), group), claim.seq());
+          WindowRow w = find(tx.windows(s.id(), group, partition), claim.seq());
           if (holds(w, claim)) {
-            w.state = Rows.OPEN;
-            w.owner = null;
-            w.notBefore = notBefore;
-            tx.putWindow(w);
+            tx.putWindow(w.withState(WindowState.OPEN).withOwner(null).withNotBefore(notBefore));
           }
           return null;
         });
   }
 
-  /** Gives back every window this job still claims. */
+  /** Gives back every window this job still claims; returns how many. */
   public int releaseAll() {
     return tables.write(
         tx -> {
-          StreamRow s = tx.stream(stream);
+          StreamRow s = tx.stream(stream, partition);
           if (s == null || !s.incarnation().equals(incarnation)) {
             return 0;
           }
           int n = 0;
-          for (WindowRow w : tx.windows(s.id(), group)) {
-            if (w.state == Rows.CLAIMED && w.owner != null && w.owner.startsWith(jobOwner + "/")) {
-              w.state = Rows.OPEN;
-              w.owner = null;
-              w.notBefore = 0;
-              tx.putWindow(w);
+          for (WindowRow w : tx.windows(s.id(), group, partition)) {
+            if (w.state() == WindowState.CLAIMED
+                && w.owner() != null
+                && w.owner().startsWith(jobOwner + "/")) {
+              tx.putWindow(
+                  w.withState(WindowState.OPEN).withOwner(null).withNotBefore(Instant.EPOCH));
               n++;
             }
           }
@@ -551,13 +556,12 @@ public final class Coordinator {
   public void heartbeat() {
     tables.write(
         tx -> {
-          StreamRow s = tx.stream(stream);
+          StreamRow s = tx.stream(stream, partition);
           check(s);
           tx.heartbeat(jobOwner + "/");
-          GroupRow g = tx.group(s.id(), group);
+          GroupRow g = tx.group(s.id(), group, partition);
           if (g != null) {
-            g.lastRead = tx.now();
-            tx.putGroup(g);
+            tx.putGroup(g.withLastRead(tx.now()));
           }
           return null;
         });
@@ -565,6 +569,11 @@ public final class Coordinator {
 
   /** A window's id: group, partition and sequence. */
   public String id(long seq) {
-    return group + "/0/" + seq;
+    return group + "/" + partition + "/" + seq;
+  }
+
+  /** The partition this coordinator claims windows of. */
+  public int partition() {
+    return partition;
   }
 }

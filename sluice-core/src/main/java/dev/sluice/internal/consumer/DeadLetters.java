@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Record;
-import dev.sluice.internal.Names;
+import dev.sluice.internal.base.Names;
 import dev.sluice.spi.Entry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,6 +23,11 @@ public final class DeadLetters {
   /** The dead-letter stream of a stream. */
   public static String streamOf(String stream) {
     return stream + Names.DEAD_LETTER_SUFFIX;
+  }
+
+  /** Checks a stream name a transactional sink writes to (a dead-letter stream is allowed). */
+  static String checkStreamName(String stream) {
+    return Names.checkInternalStream(stream);
   }
 
   /** A dead letter for one record. */

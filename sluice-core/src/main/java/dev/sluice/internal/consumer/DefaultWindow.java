@@ -12,6 +12,7 @@ record DefaultWindow<T>(
     List<T> data,
     String id,
     String stream,
+    int partition,
     String group,
     List<Record<T>> records,
     long firstOffset,
@@ -24,6 +25,7 @@ record DefaultWindow<T>(
   DefaultWindow(
       String id,
       String stream,
+      int partition,
       String group,
       List<Record<T>> records,
       long firstOffset,
@@ -35,6 +37,7 @@ record DefaultWindow<T>(
         values(records),
         id,
         stream,
+        partition,
         group,
         Collections.unmodifiableList(records),
         firstOffset,
@@ -51,11 +54,6 @@ record DefaultWindow<T>(
       values.add(r.value());
     }
     return Collections.unmodifiableList(values);
-  }
-
-  @Override
-  public int partition() {
-    return 0;
   }
 
   @Override

@@ -1,43 +1,15 @@
 package dev.sluice.internal.consumer;
 
-import dev.sluice.DeadLetter;
-import dev.sluice.Delivery;
-import dev.sluice.Retry;
-import dev.sluice.StartFrom;
-import dev.sluice.WindowEmitter;
-import dev.sluice.spi.Codec;
-import dev.sluice.spi.Sink;
 import dev.sluice.spi.Source;
 import dev.sluice.spi.StoreBackend;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import dev.sluice.spi.consumer.ConsumerSpec;
 
-/** Everything a consumer job was configured with; checked by the builder. */
+/**
+ * A job for the shared engine: its checked description, the store it runs on, and the source that
+ * feeds its stream while it runs (or null).
+ */
 public record JobConfig<T>(
     StoreBackend backend,
-    GroupTables tables,
-    String stream,
-    Codec<T> codec,
-    String group,
-    StartFrom startFrom,
-    WindowEmitter<T> emitter,
-    int workers,
-    ExecutorService executor,
-    Boolean keep,
-    Retry retry,
-    DeadLetter deadLetter,
-    Delivery delivery,
-    boolean emitEmpty,
-    int maxEmptyCatchUp,
-    Duration lease,
-    Duration groupExpiry,
-    Source<? extends T> source,
-    Processor<T> processor,
-    Sink<Object> sink) {
-
-  /** What a job does with a window: a handler, or a function whose results go to a sink. */
-  public interface Processor<T> {
-    /** Handles a window; returns its result, or null. */
-    Object process(dev.sluice.Window<T> window) throws Exception;
-  }
-}
+    ConsumerEngine engine,
+    ConsumerSpec<T> spec,
+    Source<? extends T> source) {}

@@ -1,41 +1,46 @@
 package dev.sluice.internal.consumer;
 
 import dev.sluice.Retention;
-import dev.sluice.internal.consumer.Rows.GroupRow;
-import dev.sluice.internal.consumer.Rows.StreamRow;
-import dev.sluice.internal.consumer.Rows.WindowRow;
+import dev.sluice.spi.consumer.ConsumerTables;
+import dev.sluice.spi.consumer.ConsumerTx;
+import dev.sluice.spi.consumer.GroupRow;
+import dev.sluice.spi.consumer.StreamRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces retention and removes expired groups, in bounded transactions. Run in the background by
- * the store every second or so; safe to run from several processes at once.
+ * Enforces retention and removes expired groups, in bounded transactions. Run by the store's
+ * scheduler every {@link ConsumerEngine#MAINTENANCE_PERIOD}; safe to run from several processes at
+ * once.
  */
-public final class Maintenance {
+final class Maintenance {
   private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
   /** Records deleted per transaction. */
-  public static final int BATCH = 5_000;
+  static final int BATCH = 5_000;
 
   private Maintenance() {}
 
-  /** One pass over every stream; returns how many records it deleted. */
-  public static long run(GroupTables tables) {
+  /** One pass over every stream partition; returns how many records it deleted. */
+  static long run(ConsumerTables tables) {
     // One read finds the streams with work; most passes end here.
-    List<StreamRow> expiring = new java.util.ArrayList<>();
-    List<StreamRow> retaining = new java.util.ArrayList<>();
+    List<StreamRow> expiring = new ArrayList<>();
+    List<StreamRow> retaining = new ArrayList<>();
     tables.read(
         tx -> {
           for (StreamRow s : tx.streams()) {
             for (GroupRow g : tx.groups(s.id())) {
-              if (g.expiryMillis > 0 && tx.now() - g.lastRead > g.expiryMillis) {
+              if (expired(tx, g)) {
                 expiring.add(s);
                 break;
               }
             }
             if (s.retention().kind() != Retention.Kind.FOREVER
-                && floorOf(tx, s.name()) > s.firstOffset()) {
+                && floorOf(tx, s) > s.firstOffset()) {
               retaining.add(s);
             }
           }
@@ -47,7 +52,7 @@ public final class Maintenance {
     long deleted = 0;
     for (StreamRow s : retaining) {
       while (true) {
-        int n = tables.write(tx -> deleteSome(tx, s.name()));
+        int n = tables.write(tx -> deleteSome(tx, s));
         deleted += n;
         if (n < BATCH) {
           break;
@@ -57,86 +62,81 @@ public final class Maintenance {
     return deleted;
   }
 
-  private static void expireGroups(GroupTables tables, StreamRow s) {
+  private static boolean expired(ConsumerTx tx, GroupRow g) {
+    Duration idle = Duration.between(g.lastRead(), tx.now());
+    return !g.expiry().isZero() && idle.compareTo(g.expiry()) > 0;
+  }
+
+  private static void expireGroups(ConsumerTables tables, StreamRow s) {
     tables.write(
         tx -> {
-          StreamRow now = tx.stream(s.name());
+          StreamRow now = tx.stream(s.name(), s.partition());
           if (now == null || now.id() != s.id()) {
             return null;
           }
           for (GroupRow g : tx.groups(s.id())) {
-            if (g.expiryMillis > 0 && tx.now() - g.lastRead > g.expiryMillis) {
+            if (expired(tx, g)) {
               LOG.warn(
-                  "group {} of stream {} was not read for {} ms (expiry {} ms); removing it so it"
-                      + " no longer holds records",
-                  g.name,
+                  "group {} of stream {} was not read for {} (expiry {}); removing it so it no"
+                      + " longer holds records",
+                  g.name(),
                   s.name(),
-                  tx.now() - g.lastRead,
-                  g.expiryMillis);
-              tx.deleteGroup(s.id(), g.name);
+                  Duration.between(g.lastRead(), tx.now()),
+                  g.expiry());
+              tx.deleteGroup(s.id(), g.name());
             }
           }
           return null;
         });
   }
 
-  private static long floorOf(GroupTx tx, String name) {
-    StreamRow s = tx.stream(name);
-    if (s == null) {
-      return -1;
-    }
+  private static long floorOf(ConsumerTx tx, StreamRow s) {
     Retention r = s.retention();
-    List<GroupRow> groups = tx.groups(s.id());
     return switch (r.kind()) {
       case FOREVER -> s.firstOffset();
       case UNTIL_CONSUMED -> {
-        if (groups.isEmpty()) {
-          yield s.firstOffset(); // nobody registered: nothing is consumed
-        }
         long min = Long.MAX_VALUE;
-        for (GroupRow g : groups) {
-          min = Math.min(min, g.committed);
+        for (GroupRow g : tx.groups(s.id())) {
+          if (g.partition() == s.partition()) {
+            min = Math.min(min, g.committed());
+          }
         }
-        yield min;
+        yield min == Long.MAX_VALUE ? s.firstOffset() : min; // nobody registered: nothing consumed
       }
-      case TIME -> tx.firstAtOrAfter(s.id(), s.firstOffset(), tx.now() - r.maxAge().toMillis());
+      case TIME -> {
+        Instant oldest = tx.now().minus(r.maxAge());
+        yield tx.firstAtOrAfter(s.id(), s.partition(), s.firstOffset(), oldest);
+      }
       case COUNT -> s.nextOffset() - r.maxCount();
     };
   }
 
-  private static int deleteSome(GroupTx tx, String name) {
-    StreamRow s = tx.stream(name);
-    if (s == null) {
+  private static int deleteSome(ConsumerTx tx, StreamRow seen) {
+    StreamRow s = tx.stream(seen.name(), seen.partition());
+    if (s == null || s.id() != seen.id()) {
       return 0;
     }
-    Retention r = s.retention();
-    List<GroupRow> groups = tx.groups(s.id());
-    long floor = floorOf(tx, name);
+    long floor = floorOf(tx, s);
     if (floor <= s.firstOffset()) {
       return 0;
     }
-    int n = tx.deleteBelow(s.id(), floor, BATCH);
-    long first = tx.stream(name).firstOffset();
-    for (GroupRow g : groups) {
-      if (g.cursor < first) {
-        long lost = first - g.cursor;
+    int n = tx.deleteBelow(s.id(), s.partition(), floor, BATCH);
+    long first = tx.stream(s.name(), s.partition()).firstOffset();
+    for (GroupRow g : tx.groups(s.id())) {
+      if (g.partition() == s.partition() && g.cursor() < first) {
+        long lost = first - g.cursor();
         LOG.warn(
             "group {} of stream {} lost {} unread records to retention {}; it resumes at {}",
-            g.name,
-            name,
+            g.name(),
+            s.name(),
             lost,
-            r,
+            s.retention(),
             first);
-        g.lost += lost;
-        g.cursor = first;
-        long committed = g.cursor;
-        for (WindowRow w : tx.windows(s.id(), g.name)) {
-          if (!w.finished()) {
-            committed = Math.min(committed, w.first);
-          }
-        }
-        g.committed = committed;
-        tx.putGroup(g);
+        tx.putGroup(
+            g.withLost(g.lost() + lost)
+                .withCursor(first)
+                .withCommitted(
+                    Coordinator.committed(tx.windows(s.id(), g.name(), s.partition()), first)));
       }
     }
     return n;

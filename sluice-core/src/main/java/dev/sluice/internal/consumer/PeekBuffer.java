@@ -15,13 +15,15 @@ final class PeekBuffer<T> {
   private static final int READ_CHUNK = 10_000;
   private final StoreBackend backend;
   private final String stream;
+  private final int partition;
   private final Codec<T> codec;
   private final ArrayList<Loaded<T>> items = new ArrayList<>();
   private long base;
 
-  PeekBuffer(StoreBackend backend, String stream, Codec<T> codec) {
+  PeekBuffer(StoreBackend backend, String stream, int partition, Codec<T> codec) {
     this.backend = backend;
     this.stream = stream;
+    this.partition = partition;
     this.codec = codec;
   }
 
@@ -38,7 +40,7 @@ final class PeekBuffer<T> {
     while (items.size() < want) {
       long from = base + items.size();
       int n = (int) Math.min(READ_CHUNK, want - items.size());
-      List<Record<byte[]>> raw = backend.read(stream, from, n);
+      List<Record<byte[]>> raw = backend.read(stream, partition, from, n);
       if (raw.isEmpty()) {
         break;
       }
@@ -74,7 +76,7 @@ final class PeekBuffer<T> {
     long from = first;
     while (from <= last) {
       int n = (int) Math.min(READ_CHUNK, last - from + 1);
-      List<Record<byte[]>> raw = backend.read(stream, from, n);
+      List<Record<byte[]>> raw = backend.read(stream, partition, from, n);
       for (Record<byte[]> r : raw) {
         if (r.offset() > last) {
           break;

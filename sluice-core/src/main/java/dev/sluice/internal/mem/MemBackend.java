@@ -4,18 +4,19 @@ import dev.sluice.Record;
 import dev.sluice.Retention;
 import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
-import dev.sluice.internal.Partitions;
-import dev.sluice.internal.consumer.Checked;
-import dev.sluice.internal.consumer.GroupTables;
-import dev.sluice.internal.consumer.GroupTx;
-import dev.sluice.internal.consumer.Rows;
-import dev.sluice.internal.consumer.Rows.GroupRow;
-import dev.sluice.internal.consumer.Rows.StreamRow;
-import dev.sluice.internal.consumer.Rows.WindowRow;
-import dev.sluice.internal.consumer.Signals;
+import dev.sluice.internal.base.Partitions;
 import dev.sluice.spi.Capability;
 import dev.sluice.spi.Entry;
+import dev.sluice.spi.Scheduler;
 import dev.sluice.spi.StoreBackend;
+import dev.sluice.spi.consumer.ConsumerTables;
+import dev.sluice.spi.consumer.ConsumerTx;
+import dev.sluice.spi.consumer.ConsumerWorkException;
+import dev.sluice.spi.consumer.GroupRow;
+import dev.sluice.spi.consumer.StreamRow;
+import dev.sluice.spi.consumer.Wakeups;
+import dev.sluice.spi.consumer.WindowRow;
+import dev.sluice.spi.consumer.WindowState;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
  * Streams held in memory, with the same rules as the embedded store: dense offsets, commit-time
  * timestamps that never decrease, atomic batches, incarnations. One lock guards everything.
  */
-final class MemBackend implements StoreBackend, GroupTables {
+final class MemBackend implements StoreBackend {
   private static final Set<Capability> CAPABILITIES =
       Collections.unmodifiableSet(
           EnumSet.of(
@@ -48,11 +49,14 @@ final class MemBackend implements StoreBackend, GroupTables {
   private long nextStreamId = 1;
   private final Map<Long, TreeMap<String, GroupRow>> groups = new HashMap<>();
   private final Map<Long, Map<String, TreeMap<Long, WindowRow>>> windows = new HashMap<>();
-  private final Signals signals = new Signals();
+  private final Wakeups wakeups = new Wakeups();
+  private final Scheduler scheduler;
+  private final MemTables tables = new MemTables();
 
-  MemBackend(String url, Clock clock) {
+  MemBackend(String url, Clock clock, Scheduler scheduler) {
     this.url = url;
     this.clock = clock;
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -67,7 +71,7 @@ final class MemBackend implements StoreBackend, GroupTables {
       ensureOpen();
       first = streamFor(stream).add(entries, clock.millis());
     }
-    signals.bump();
+    wakeups.bump();
     return CompletableFuture.completedFuture(first);
   }
 
@@ -207,60 +211,87 @@ final class MemBackend implements StoreBackend, GroupTables {
   // ---- consumer tables
 
   @Override
-  public Clock clock() {
-    return clock;
+  public Optional<ConsumerTables> consumerTables() {
+    return Optional.of(tables);
   }
 
-  @Override
-  public String processId() {
-    return "mem";
-  }
-
-  @Override
-  public boolean isAlive(String processId) {
-    return true; // one process: its jobs release their claims when they stop
-  }
-
-  @Override
-  public Signals signals() {
-    return signals;
-  }
-
-  @Override
-  public synchronized <T> T read(Work<T> work) {
-    ensureOpen();
-    try {
-      return work.apply(new MemGroupTx(clock.millis(), false));
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new Checked(e);
+  /** The consumer tables, under the backend's lock. */
+  private final class MemTables implements ConsumerTables {
+    @Override
+    public String url() {
+      return url;
     }
-  }
 
-  @Override
-  public <T> T write(Work<T> work) {
-    T result;
-    synchronized (this) {
-      ensureOpen();
-      MemGroupTx tx = new MemGroupTx(clock.millis(), true);
-      try {
-        result = work.apply(tx);
-      } catch (Exception e) {
-        tx.rollback();
-        if (e instanceof RuntimeException re) {
-          throw re;
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+      return scheduler;
+    }
+
+    @Override
+    public String processId() {
+      return "mem";
+    }
+
+    @Override
+    public boolean isAlive(String processId) {
+      return true; // one process: its jobs release their claims when they stop
+    }
+
+    @Override
+    public Wakeups wakeups() {
+      return wakeups;
+    }
+
+    @Override
+    public <T> T read(Work<T> work) {
+      synchronized (MemBackend.this) {
+        ensureOpen();
+        try {
+          return work.apply(new MemTx(clock.instant(), false));
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new ConsumerWorkException(e);
         }
-        throw new Checked(e);
       }
     }
-    signals.bump();
-    return result;
+
+    @Override
+    public <T> T write(Work<T> work) {
+      T result;
+      synchronized (MemBackend.this) {
+        ensureOpen();
+        MemTx tx = new MemTx(clock.instant(), true);
+        try {
+          result = work.apply(tx);
+        } catch (Exception e) {
+          tx.rollback();
+          if (e instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new ConsumerWorkException(e);
+        }
+      }
+      wakeups.bump();
+      return result;
+    }
   }
 
   private StreamRow row(MemStream s) {
     return new StreamRow(
-        s.id, s.name, s.incarnation, s.firstOffset, s.nextOffset, s.tsFloor, s.retention);
+        s.id,
+        s.name,
+        s.incarnation,
+        0,
+        s.firstOffset,
+        s.nextOffset,
+        Instant.ofEpochMilli(s.tsFloor),
+        s.retention);
   }
 
   private MemStream byId(long id) {
@@ -272,13 +303,13 @@ final class MemBackend implements StoreBackend, GroupTables {
     return null;
   }
 
-  /** The consumer tables under the backend's lock; writes keep an undo log for rollback. */
-  private final class MemGroupTx implements GroupTx {
-    private final long now;
+  /** The consumer tables inside one transaction; writes keep an undo log for rollback. */
+  private final class MemTx implements ConsumerTx {
+    private final Instant now;
     private final boolean writable;
     private final ArrayDeque<Runnable> undo = new ArrayDeque<>();
 
-    MemGroupTx(long now, boolean writable) {
+    MemTx(Instant now, boolean writable) {
       this.now = now;
       this.writable = writable;
     }
@@ -296,12 +327,13 @@ final class MemBackend implements StoreBackend, GroupTables {
     }
 
     @Override
-    public long now() {
+    public Instant now() {
       return now;
     }
 
     @Override
-    public StreamRow stream(String name) {
+    public StreamRow stream(String name, int partition) {
+      Partitions.checkSingle(url, name, partition);
       MemStream s = streams.get(name);
       return s == null ? null : row(s);
     }
@@ -316,31 +348,28 @@ final class MemBackend implements StoreBackend, GroupTables {
     }
 
     @Override
-    public GroupRow group(long streamId, String name) {
-      GroupRow g = groups.getOrDefault(streamId, new TreeMap<>()).get(name);
-      return g == null ? null : g.copy();
+    public GroupRow group(long streamId, String name, int partition) {
+      Partitions.checkSingle(url, name, partition);
+      return groups.getOrDefault(streamId, new TreeMap<>()).get(name);
     }
 
     @Override
     public List<GroupRow> groups(long streamId) {
-      List<GroupRow> out = new ArrayList<>();
-      for (GroupRow g : groups.getOrDefault(streamId, new TreeMap<>()).values()) {
-        out.add(g.copy());
-      }
-      return out;
+      return new ArrayList<>(groups.getOrDefault(streamId, new TreeMap<>()).values());
     }
 
     @Override
     public void putGroup(GroupRow group) {
       checkWritable();
-      TreeMap<String, GroupRow> of = groups.computeIfAbsent(group.streamId, k -> new TreeMap<>());
-      GroupRow before = of.put(group.name, group.copy());
+      Partitions.checkSingle(url, group.name(), group.partition());
+      TreeMap<String, GroupRow> of = groups.computeIfAbsent(group.streamId(), k -> new TreeMap<>());
+      GroupRow before = of.put(group.name(), group);
       undo.push(
           () -> {
             if (before == null) {
-              of.remove(group.name);
+              of.remove(group.name());
             } else {
-              of.put(group.name, before);
+              of.put(group.name(), before);
             }
           });
     }
@@ -370,34 +399,31 @@ final class MemBackend implements StoreBackend, GroupTables {
     }
 
     @Override
-    public List<WindowRow> windows(long streamId, String group) {
-      List<WindowRow> out = new ArrayList<>();
+    public List<WindowRow> windows(long streamId, String group, int partition) {
+      Partitions.checkSingle(url, group, partition);
       Map<String, TreeMap<Long, WindowRow>> ws = windows.get(streamId);
-      if (ws != null && ws.containsKey(group)) {
-        for (WindowRow w : ws.get(group).values()) {
-          out.add(w.copy());
-        }
-      }
-      return out;
+      TreeMap<Long, WindowRow> of = ws == null ? null : ws.get(group);
+      return of == null ? new ArrayList<>() : new ArrayList<>(of.values());
     }
 
     @Override
     public void putWindow(WindowRow window) {
       checkWritable();
-      TreeMap<Long, WindowRow> of = windowsOf(window.streamId, window.group);
-      WindowRow before = of.put(window.seq, window.copy());
+      Partitions.checkSingle(url, window.group(), window.partition());
+      TreeMap<Long, WindowRow> of = windowsOf(window.streamId(), window.group());
+      WindowRow before = of.put(window.seq(), window);
       undo.push(
           () -> {
             if (before == null) {
-              of.remove(window.seq);
+              of.remove(window.seq());
             } else {
-              of.put(window.seq, before);
+              of.put(window.seq(), before);
             }
           });
     }
 
     @Override
-    public void deleteWindow(long streamId, String group, long seq) {
+    public void deleteWindow(long streamId, String group, int partition, long seq) {
       checkWritable();
       TreeMap<Long, WindowRow> of = windowsOf(streamId, group);
       WindowRow before = of.remove(seq);
@@ -412,10 +438,13 @@ final class MemBackend implements StoreBackend, GroupTables {
       int n = 0;
       for (Map<String, TreeMap<Long, WindowRow>> ws : windows.values()) {
         for (TreeMap<Long, WindowRow> of : ws.values()) {
-          for (WindowRow w : of.values()) {
-            if (w.state == Rows.CLAIMED && w.owner != null && w.owner.startsWith(ownerPrefix)) {
-              w.heartbeat++;
-              undo.push(() -> w.heartbeat--);
+          for (Map.Entry<Long, WindowRow> e : of.entrySet()) {
+            WindowRow w = e.getValue();
+            if (w.state() == WindowState.CLAIMED
+                && w.owner() != null
+                && w.owner().startsWith(ownerPrefix)) {
+              e.setValue(w.withHeartbeat(w.heartbeat() + 1));
+              undo.push(() -> of.put(w.seq(), w));
               n++;
             }
           }
@@ -425,16 +454,17 @@ final class MemBackend implements StoreBackend, GroupTables {
     }
 
     @Override
-    public long firstAtOrAfter(long streamId, long from, long tsMillis) {
+    public long firstAtOrAfter(long streamId, int partition, long from, Instant time) {
       MemStream s = byId(streamId);
       if (s == null) {
         return from;
       }
+      long ts = time.toEpochMilli();
       long lo = Math.max(from, s.firstOffset);
       long hi = s.nextOffset;
       while (lo < hi) {
         long mid = (lo + hi) >>> 1;
-        if (s.records.get((int) (mid - s.firstOffset)).timestamp().toEpochMilli() >= tsMillis) {
+        if (s.records.get((int) (mid - s.firstOffset)).timestamp().toEpochMilli() >= ts) {
           hi = mid;
         } else {
           lo = mid + 1;
@@ -444,12 +474,13 @@ final class MemBackend implements StoreBackend, GroupTables {
     }
 
     @Override
-    public void raiseFloor(long streamId, long tsMillis) {
+    public void raiseFloor(long streamId, int partition, Instant time) {
       checkWritable();
       MemStream s = byId(streamId);
-      if (s != null && s.tsFloor < tsMillis) {
+      long ts = time.toEpochMilli();
+      if (s != null && s.tsFloor < ts) {
         long before = s.tsFloor;
-        s.tsFloor = tsMillis;
+        s.tsFloor = ts;
         undo.push(() -> s.tsFloor = before);
       }
     }
@@ -463,7 +494,7 @@ final class MemBackend implements StoreBackend, GroupTables {
       long floorBefore = s.tsFloor;
       Long lastBefore = s.lastAppend;
       int sizeBefore = s.records.size();
-      long first = s.add(entries, now);
+      long first = s.add(entries, now.toEpochMilli());
       undo.push(
           () -> {
             if (!existed) {
@@ -479,7 +510,7 @@ final class MemBackend implements StoreBackend, GroupTables {
     }
 
     @Override
-    public int deleteBelow(long streamId, long below, int max) {
+    public int deleteBelow(long streamId, int partition, long below, int max) {
       checkWritable();
       MemStream s = byId(streamId);
       if (s == null) {

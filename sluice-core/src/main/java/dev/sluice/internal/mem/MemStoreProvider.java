@@ -1,7 +1,7 @@
 package dev.sluice.internal.mem;
 
 import dev.sluice.StoreOptions;
-import dev.sluice.internal.Names;
+import dev.sluice.internal.base.Names;
 import dev.sluice.spi.StoreBackend;
 import dev.sluice.spi.StoreProvider;
 import java.util.Set;
@@ -32,6 +32,6 @@ public final class MemStoreProvider implements StoreProvider {
 
   @Override
   public StoreBackend open(String canonicalUrl, StoreOptions options) {
-    return new MemBackend(canonicalUrl, options.clock());
+    return new MemBackend(canonicalUrl, options.clock(), options.scheduler());
   }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.internal.sqlite;
 
 import dev.sluice.StoreException;
+import dev.sluice.spi.sql.SqlConsumerTx;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -41,46 +42,8 @@ final class Schema {
   };
 
   /** The consumer tables, created in every store that lacks them (they came with consumers). */
-  private static final String[] CONSUMER_TABLES = {
-    """
-    CREATE TABLE IF NOT EXISTS groups(
-      stream_id INTEGER NOT NULL,
-      name TEXT NOT NULL,
-      cursor INTEGER NOT NULL,
-      committed INTEGER NOT NULL,
-      next_seq INTEGER NOT NULL,
-      next_token INTEGER NOT NULL,
-      last_kind INTEGER,
-      last_first INTEGER,
-      last_last INTEGER,
-      last_start INTEGER,
-      last_end INTEGER,
-      last_resume INTEGER,
-      created INTEGER NOT NULL,
-      last_read INTEGER NOT NULL,
-      expiry INTEGER NOT NULL,
-      done INTEGER NOT NULL DEFAULT 0,
-      failed INTEGER NOT NULL DEFAULT 0,
-      dead INTEGER NOT NULL DEFAULT 0,
-      lost INTEGER NOT NULL DEFAULT 0,
-      PRIMARY KEY(stream_id, name)) WITHOUT ROWID""",
-    """
-    CREATE TABLE IF NOT EXISTS windows(
-      stream_id INTEGER NOT NULL,
-      grp TEXT NOT NULL,
-      seq INTEGER NOT NULL,
-      first_offset INTEGER NOT NULL,
-      last_offset INTEGER NOT NULL,
-      start INTEGER NOT NULL,
-      end INTEGER NOT NULL,
-      state INTEGER NOT NULL,
-      owner TEXT,
-      token INTEGER NOT NULL,
-      attempt INTEGER NOT NULL,
-      heartbeat INTEGER NOT NULL,
-      not_before INTEGER NOT NULL,
-      PRIMARY KEY(stream_id, grp, seq)) WITHOUT ROWID""",
-  };
+  private static final List<String> CONSUMER_TABLES =
+      SqlConsumerTx.createTables(SqliteDialect.INSTANCE);
 
   private Schema() {}
 

@@ -7,13 +7,14 @@ import dev.sluice.StoreException;
 import dev.sluice.StoreOptions;
 import dev.sluice.StreamMetadata;
 import dev.sluice.SyncMode;
-import dev.sluice.internal.Partitions;
-import dev.sluice.internal.consumer.Checked;
-import dev.sluice.internal.consumer.GroupTables;
-import dev.sluice.internal.consumer.Signals;
+import dev.sluice.internal.base.Partitions;
 import dev.sluice.spi.Capability;
 import dev.sluice.spi.Entry;
+import dev.sluice.spi.Scheduler;
 import dev.sluice.spi.StoreBackend;
+import dev.sluice.spi.consumer.ConsumerTables;
+import dev.sluice.spi.consumer.ConsumerWorkException;
+import dev.sluice.spi.consumer.Wakeups;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
@@ -26,6 +27,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <p>Writes go through the {@link Writer} thread; reads use a small pool of connections and never
  * block writers. Dropped streams' records are purged in the background in bounded batches.
  */
-final class SqliteBackend implements StoreBackend, GroupTables {
+final class SqliteBackend implements StoreBackend {
   private static final Set<Capability> CAPABILITIES =
       Collections.unmodifiableSet(
           EnumSet.of(
@@ -71,7 +73,9 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object purgeLock = new Object();
   private Thread purger;
-  private final Signals signals = new Signals();
+  private final Wakeups wakeups = new Wakeups();
+  private final Scheduler scheduler;
+  private final SqliteTables tables = new SqliteTables();
   private final Processes processes;
   private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
   private final Thread poller;
@@ -82,11 +86,12 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     this.url = "sqlite:" + dir;
     this.dir = dir;
     this.clock = options.clock();
+    this.scheduler = options.scheduler();
     this.lock = lock;
     this.writerConnection = writerConnection;
     this.readers = new ReaderPool(dir.resolve(DB_FILE));
     this.processes = new Processes(dir.resolve("procs"));
-    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "", signals::bump);
+    this.writer = new Writer(writerConnection, lock, clock, dir.getFileName() + "", wakeups::bump);
     this.poller = new Thread(this::pollDataVersion, "sluice-sqlite-poller-" + dir.getFileName());
     poller.setDaemon(true);
     poller.start();
@@ -485,67 +490,106 @@ final class SqliteBackend implements StoreBackend, GroupTables {
   // ---- consumer tables
 
   @Override
-  public Clock clock() {
-    return clock;
+  public Optional<ConsumerTables> consumerTables() {
+    return Optional.of(tables);
   }
 
-  @Override
-  public String processId() {
-    return processes.self();
-  }
+  /** The consumer tables: reads on the reader pool, writes in the writer's transactions. */
+  private final class SqliteTables implements ConsumerTables {
+    @Override
+    public String url() {
+      return url;
+    }
 
-  @Override
-  public boolean isAlive(String processId) {
-    return processes.isAlive(processId);
-  }
+    @Override
+    public Clock clock() {
+      return clock;
+    }
 
-  @Override
-  public Signals signals() {
-    return signals;
-  }
+    @Override
+    public Scheduler scheduler() {
+      return scheduler;
+    }
 
-  @Override
-  public <T> T read(Work<T> work) {
-    ensureOpen();
-    return readers.with(
-        r -> {
-          r.prepare("BEGIN").execute();
-          try {
-            return work.apply(new SqlGroupTx(r.connection(), r::prepare, null, clock.millis()));
-          } catch (SQLException | RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new StoreException("read failed: " + e, e);
-          } finally {
-            r.prepare("COMMIT").execute();
-          }
-        });
-  }
+    @Override
+    public String processId() {
+      return processes.self();
+    }
 
-  @Override
-  public <T> T write(Work<T> work) {
-    try {
-      return writeSql(
-          c -> {
+    @Override
+    public boolean isAlive(String processId) {
+      return processes.isAlive(processId);
+    }
+
+    @Override
+    public Wakeups wakeups() {
+      return wakeups;
+    }
+
+    @Override
+    public <T> T read(Work<T> work) {
+      ensureOpen();
+      return readers.with(
+          r -> {
+            r.prepare("BEGIN").execute();
             try {
               return work.apply(
-                  new SqlGroupTx(c, this::prepareForWriter, writer::appendInTask, clock.millis()));
+                  new SqliteConsumerTx(url, r.connection(), r::prepare, null, clock.instant()));
+            } catch (SQLException | RuntimeException e) {
+              throw e;
             } catch (Exception e) {
-              throw new Checked(e);
+              throw new ConsumerWorkException(e);
+            } finally {
+              r.prepare("COMMIT").execute();
             }
           });
-    } catch (StoreException e) {
-      Checked checked = findChecked(e);
-      if (checked == null) {
-        throw e;
+    }
+
+    @Override
+    public <T> T write(Work<T> work) {
+      try {
+        return writeSql(
+            c -> {
+              try {
+                return work.apply(
+                    new SqliteConsumerTx(
+                        url,
+                        c,
+                        SqliteBackend.this::prepareForWriter,
+                        writer::appendInTask,
+                        clock.instant()));
+              } catch (Exception e) {
+                throw new Carrier(e);
+              }
+            });
+      } catch (StoreException e) {
+        Carrier carried = findCarrier(e);
+        if (carried == null) {
+          throw e;
+        }
+        throw carried.unwrap();
       }
-      throw checked.unwrap();
     }
   }
 
-  private static Checked findChecked(Throwable e) {
+  /** Carries the work's own exception out through the writer's wrapping. */
+  private static final class Carrier extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Carrier(Exception cause) {
+      super(cause.toString(), cause, false, false);
+    }
+
+    RuntimeException unwrap() {
+      return getCause() instanceof RuntimeException re
+          ? re
+          : new ConsumerWorkException((Exception) getCause());
+    }
+  }
+
+  private static Carrier findCarrier(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof Checked c) {
+      if (t instanceof Carrier c) {
         return c;
       }
     }
@@ -570,8 +614,8 @@ final class SqliteBackend implements StoreBackend, GroupTables {
     watchChanges(
         "change poller",
         () -> {
-          signals.awaitWaiters(1_000);
-          if (!signals.hasWaiters()) {
+          wakeups.awaitWaiters(Duration.ofSeconds(1));
+          if (!wakeups.hasWaiters()) {
             return false;
           }
           if (!processes.othersPresent()) {
@@ -584,7 +628,7 @@ final class SqliteBackend implements StoreBackend, GroupTables {
         },
         (statement, first) -> {
           if (!first) {
-            signals.bump();
+            wakeups.bump();
           }
         });
   }

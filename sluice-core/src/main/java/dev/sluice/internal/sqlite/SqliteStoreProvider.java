@@ -1,7 +1,7 @@
 package dev.sluice.internal.sqlite;
 
 import dev.sluice.StoreOptions;
-import dev.sluice.internal.Names;
+import dev.sluice.internal.base.Names;
 import dev.sluice.spi.StoreBackend;
 import dev.sluice.spi.StoreProvider;
 import java.io.IOException;

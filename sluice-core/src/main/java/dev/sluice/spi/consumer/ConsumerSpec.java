@@ -54,7 +54,7 @@ public record ConsumerSpec<T>(
     int maxEmptyCatchUp,
     Duration lease,
     Duration groupExpiry,
-    WindowFunction<? super T, ?> function,
+    WindowFunction<T, ?> function,
     Sink<Object> sink) {
   /** Checks the fields that are never null. */
   public ConsumerSpec {

@@ -1,4 +1,4 @@
-package dev.sluice.internal;
+package dev.sluice.internal.base;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package dev.sluice.internal;
+package dev.sluice.internal.base;
 
 /** Checks for backends whose streams have one partition. */
 public final class Partitions {
