@@ -9,7 +9,9 @@ import dev.sluice.UnsupportedCapabilityException;
 import dev.sluice.spi.Capability;
 import dev.sluice.spi.Entry;
 import dev.sluice.spi.StoreBackend;
+import dev.sluice.spi.consumer.ConsumerRuntime;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,6 +86,8 @@ final class KafkaBackend implements StoreBackend {
   private final Map<String, TopicInfo> topics = new ConcurrentHashMap<>();
   private final ThreadLocal<CompletableFuture<Long>> lastSend = new ThreadLocal<>();
   private final ExecutorService batches;
+  private final StoreOptions options;
+  private final KafkaConsumers consumers;
   private volatile boolean closed;
 
   private record TopicInfo(String id, int partitions) {}
@@ -91,6 +95,8 @@ final class KafkaBackend implements StoreBackend {
   KafkaBackend(KafkaUrl url, String canonical, StoreOptions options) {
     this.url = url;
     this.canonical = canonical;
+    this.options = options;
+    this.consumers = new KafkaConsumers(this);
     this.admin = Admin.create(url.configsFor("admin"));
     this.producer = new KafkaProducer<>(producerConfigs(null));
     this.batches =
@@ -102,7 +108,7 @@ final class KafkaBackend implements StoreBackend {
             });
   }
 
-  private Map<String, Object> producerConfigs(String transactionalId) {
+  Map<String, Object> producerConfigs(String transactionalId) {
     Map<String, Object> c = url.configsFor("producer");
     c.putIfAbsent("linger.ms", "1");
     c.put("enable.idempotence", "true");
@@ -122,7 +128,39 @@ final class KafkaBackend implements StoreBackend {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.PARTITIONS);
+    return Set.of(Capability.PARTITIONS, Capability.CONSUMER_RUNTIME);
+  }
+
+  @Override
+  public Optional<ConsumerRuntime> consumerRuntime() {
+    return Optional.of(consumers);
+  }
+
+  Clock clock() {
+    return options.clock();
+  }
+
+  Admin admin() {
+    return admin;
+  }
+
+  /** Creates the stream's topic if absent. */
+  void ensureStream(String stream) {
+    checkOpen();
+    ensureTopic(stream);
+  }
+
+  /** Configs of a consumer in a Kafka consumer group, reading committed records only. */
+  Map<String, Object> groupConsumerConfigs(String groupId) {
+    Map<String, Object> conf = url.configsFor("consumer");
+    conf.put("group.id", groupId);
+    conf.put("enable.auto.commit", "false");
+    conf.put("isolation.level", "read_committed");
+    conf.putIfAbsent("max.poll.records", "2000");
+    conf.putIfAbsent("auto.offset.reset", "earliest");
+    conf.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    conf.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    return conf;
   }
 
   String topic(String stream) {
@@ -271,7 +309,8 @@ final class KafkaBackend implements StoreBackend {
           NewTopic t =
               new NewTopic(
                       topic(stream),
-                      Optional.of(url.partitions()),
+                      // dead letters keep one order: one partition
+                      Optional.of(stream.endsWith(".dlq") ? 1 : url.partitions()),
                       url.replication() < 1 ? Optional.empty() : Optional.of(url.replication()))
                   .configs(Map.of("message.timestamp.type", "LogAppendTime", "retention.ms", "-1"));
           admin.createTopics(List.of(t)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -621,6 +660,7 @@ final class KafkaBackend implements StoreBackend {
       return;
     }
     closed = true;
+    consumers.stopAll();
     batches.shutdown();
     try {
       batches.awaitTermination(30, TimeUnit.SECONDS);
