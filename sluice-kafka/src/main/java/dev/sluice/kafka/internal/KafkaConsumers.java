@@ -102,16 +102,11 @@ final class KafkaConsumers implements ConsumerRuntime {
                 .get(30, TimeUnit.SECONDS);
         long sum = 0;
         long lag = 0;
-        boolean any = false;
         for (Map.Entry<TopicPartition, ListOffsetsResultInfo> e : ends.entrySet()) {
           OffsetAndMetadata c = committed.get(e.getKey());
           long at = c == null ? 0 : c.offset();
-          any |= c != null;
           sum += at;
           lag += Math.max(0, e.getValue().offset() - at);
-        }
-        if (!any) {
-          continue;
         }
         out.add(
             new GroupMetadata(id.substring(prefix.length()), sum, sum, lag, null, 0, 0, 0, 0, 0));
