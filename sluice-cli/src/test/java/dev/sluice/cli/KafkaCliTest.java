@@ -16,7 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The sluice command against {@code -s kafka://…}, on a real broker; the backend is found by URL. */
+/**
+ * The sluice command against {@code -s kafka://…}, on a real broker; the backend is found by URL.
+ */
 class KafkaCliTest {
   private static KafkaBroker broker;
   private final String url =

@@ -6,12 +6,12 @@ import dev.sluice.Sluice;
 import dev.sluice.Store;
 import dev.sluice.StreamingJob;
 import dev.sluice.Windows;
-import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
-import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 

@@ -11,7 +11,6 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +121,8 @@ class ConsumerKillTest {
     Process first = child(url, "file", a.toString());
     Process second = child(url, "file", b.toString());
     try {
-      await(() -> Files.exists(a) && Files.readAllLines(a).size() >= 100, "the first consumer works");
+      await(
+          () -> Files.exists(a) && Files.readAllLines(a).size() >= 100, "the first consumer works");
       first.destroyForcibly(); // SIGKILL, mid-window
       first.waitFor(10, TimeUnit.SECONDS);
       await(() -> committed(url, "g") == RECORDS + 1, "every record committed by the survivor");
