@@ -318,9 +318,13 @@ final class GroupWorker<T> {
                   attempts + 1);
           try {
             Object result = function.apply(one);
-            if (result != null) {
+            if (result != null && producer == null && spec.sink() != null) {
+              spec.sink().write(result); // a record whose output cannot be written is dead too
+            } else if (result != null) {
               results.add(result);
             }
+          } catch (org.apache.kafka.common.errors.WakeupException e) {
+            throw e;
           } catch (Exception e) {
             letters.add(windowLetter(id, r, first, last, attempts, e));
           }

@@ -21,6 +21,7 @@ final class KafkaJob<T> implements StreamingJob {
   private final JobCounters counters = new JobCounters();
   private final CountDownLatch ended;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile State state = State.NEW;
 
   KafkaJob(KafkaConsumers owner, KafkaBackend backend, ConsumerSpec<T> spec) {
@@ -34,6 +35,7 @@ final class KafkaJob<T> implements StreamingJob {
     for (GroupWorker<T> w : workers) {
       Runnable loop =
           () -> {
+            threads.add(Thread.currentThread());
             try {
               w.run();
             } catch (Throwable e) {
@@ -42,6 +44,7 @@ final class KafkaJob<T> implements StreamingJob {
               }
               stop();
             } finally {
+              threads.remove(Thread.currentThread());
               ended.countDown();
               if (ended.getCount() == 0) {
                 state = failure.get() == null ? State.STOPPED : State.FAILED;
@@ -103,6 +106,9 @@ final class KafkaJob<T> implements StreamingJob {
   @Override
   public void close() {
     stop();
+    if (threads.contains(Thread.currentThread())) {
+      return; // a handler closing its own job: the job ends after this window
+    }
     boolean interrupted = false;
     while (true) {
       try {

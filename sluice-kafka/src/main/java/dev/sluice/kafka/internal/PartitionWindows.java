@@ -79,6 +79,15 @@ final class PartitionWindows<T> {
     List<Record<T>> in = new ArrayList<>();
     long next;
     if (!b.isTime()) {
+      if (b.firstOffset() != ctx.cursor()) {
+        throw new IllegalStateException(
+            "the window emitter returned offsets "
+                + b.firstOffset()
+                + ".."
+                + b.lastOffset()
+                + " but a window must start at the group's cursor "
+                + ctx.cursor());
+      }
       for (Record<T> r : buffer) {
         if (r.offset() > b.lastOffset()) {
           break;
