@@ -56,7 +56,7 @@ class KafkaCliTest {
   @Test
   void appendTailStreamsInfoAndDropOnKafka() {
     assertThat(sluice("append", "orders", "{\"id\":1}").out())
-        .contains("appended 1 record to orders (offset 0)");
+        .contains("appended 1 record to orders (offsets 0..0)");
     Result batch = sluice("append", "orders", "{\"id\":2}", "{\"id\":3}");
     assertThat(batch.status()).as(batch.err()).isZero();
     assertThat(batch.out()).contains("appended 2 records to orders (offsets 1..2)");
