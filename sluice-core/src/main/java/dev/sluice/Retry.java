@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,6 +12,7 @@ import java.util.Objects;
  * after the last try is the consumer's {@link DeadLetter} policy. Waits are on the store's clock,
  * so a test's manual clock drives them.
  */
+@CheckReturnValue
 public final class Retry {
   private static final Retry DEFAULT =
       new Retry(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(30));

@@ -1,9 +1,11 @@
 package dev.sluice;
 
+import dev.sluice.spi.Capability;
 import dev.sluice.spi.Codec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A place where streams live: an embedded SQLite directory, memory, or a server.
@@ -53,8 +55,24 @@ public interface Store extends AutoCloseable {
    */
   EventStream<Map<String, Object>> deadLetters(String name);
 
+  /**
+   * The dead-letter stream of a stream with values read by a codec, such as {@code Codecs.bytes()}
+   * for the raw JSON. Its {@link EventStream#streaming()} consumes the dead letters; see {@link
+   * DeadLetters}.
+   *
+   * @throws IllegalArgumentException if the name breaks the naming rule
+   */
+  <T> EventStream<T> deadLetters(String name, Codec<T> codec);
+
   /** The names of all streams, sorted. */
   List<String> streams();
+
+  /**
+   * What this store's backend can do beyond the rules every store keeps: consumers, a SQL database
+   * for {@link Sinks#table}, partitions. Asking a store for what it cannot do throws {@link
+   * UnsupportedCapabilityException}.
+   */
+  Set<Capability> capabilities();
 
   /** What the store knows about a stream, or empty if there is no such stream. */
   Optional<StreamMetadata> metadata(String name);

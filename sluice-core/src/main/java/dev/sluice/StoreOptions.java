@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import dev.sluice.spi.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Objects;
  *     {@link Scheduler#system()} unless the clock is itself a scheduler, as the testkit's {@code
  *     ManualClock} is
  */
+@CheckReturnValue
 public record StoreOptions(
     Clock clock,
     SyncMode sync,

@@ -6,9 +6,11 @@ import java.util.Optional;
 /**
  * A consumer running in the background, from {@link Streaming#start}. Closing it stops it.
  *
- * <p>A job stops when asked ({@link #stop}), or on its own when its stream is dropped or cleared
- * ({@link StreamChangedException}), when the {@link DeadLetter#STOP} policy meets a window that
- * still fails, or when its store closes; {@link #failure()} then says why.
+ * <p>A job stops when asked ({@link #stop}), when its store closes, or on its own — {@link
+ * State#FAILED}, with {@link #failure()} saying why — when its stream is dropped or cleared ({@link
+ * StreamChangedException}), when the {@link DeadLetter#STOP} policy meets a window that still
+ * fails, or when its {@link WindowEmitter} or the store throws. Every failure is also logged, with
+ * the stream and group.
  */
 public interface StreamingJob extends AutoCloseable {
   /** Where a job stands. */
@@ -43,7 +45,10 @@ public interface StreamingJob extends AutoCloseable {
   /** Whether the job is still running. */
   boolean isRunning();
 
-  /** Why the job stopped on its own, if it did. */
+  /**
+   * Why the job stopped on its own, if it did: the exception its emitter, a {@code STOP} window or
+   * the store threw, or a {@link StreamChangedException}.
+   */
   Optional<Throwable> failure();
 
   /** What the job has done so far. */

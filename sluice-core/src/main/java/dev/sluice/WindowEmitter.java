@@ -13,18 +13,21 @@ import java.util.Optional;
  *
  * <pre>{@code
  * // minibatch's SortedWindow: sort pending records by a field, keep the even ones, 10 at a time
- * WindowEmitter<Map<String, Object>> sorted = new WindowEmitter<>() {
- *   public Optional<WindowBounds> next(EmitterContext<Map<String, Object>> ctx) {
- *     return Windows.<Map<String, Object>>count(10).next(ctx);
+ * public final class SortedWindow implements WindowEmitter<Map<String, Object>> {
+ *   public Optional<WindowBounds> next(EmitterContext<? extends Map<String, Object>> ctx) {
+ *     return Windows.count(10).next(ctx); // the built-in emitters compose with a typed one
  *   }
+ *
  *   public List<Record<Map<String, Object>>> arrange(List<Record<Map<String, Object>>> records) {
  *     return records.stream()
- *         .filter(r -> ((Integer) r.value().get("n")) % 2 == 0)
- *         .sorted(Comparator.comparing(r -> (Integer) r.value().get("n")))
+ *         .filter(r -> ((Number) r.value().get("n")).intValue() % 2 == 0)
+ *         .sorted(Comparator.comparing(r -> ((Number) r.value().get("n")).intValue()))
  *         .toList();
  *   }
- * };
+ * }
  * }</pre>
+ *
+ * <p>(From {@code sluice-examples}' {@code SortedWindow}, which its tests run.)
  *
  * @param <T> the value type
  */

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -82,6 +83,7 @@ public final class Windows {
   }
 
   /** Windows of {@code n} records, optionally flushed early when old. Immutable. */
+  @CheckReturnValue
   public static final class CountEmitter implements WindowEmitter<Object> {
     private final int size;
     private final Duration flushAfter;

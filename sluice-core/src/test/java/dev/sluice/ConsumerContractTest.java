@@ -623,7 +623,74 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void anEmitterThatThrowsFailsTheJobAndEveryTerminalReportsIt() throws Exception {
+    var s = store.stream("t");
+    s.append(n(0));
+    WindowEmitter<Object> broken =
+        ctx -> {
+          throw new IllegalStateException("emitter bug");
+        };
+    StreamingJob job = store.streaming("t").window(broken).start(w -> {});
+    assertThat(job.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    assertThat(job.state()).isEqualTo(StreamingJob.State.FAILED);
+    assertThat(job.isRunning()).isFalse();
+    assertThat(job.failure()).get().isInstanceOf(IllegalStateException.class);
+    assertThat(job.failure().get()).hasMessage("emitter bug");
+    assertThatThrownBy(() -> store.streaming("t").window(broken).run(w -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("emitter bug");
+    assertThatThrownBy(() -> store.streaming("t").window(broken).once(w -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("emitter bug");
+    assertThat(s.groups().get(0).lag()).isEqualTo(1);
+  }
+
+  @Test
+  void peekZeroIsEmptyEvenBeforeTheFirstAppend() throws Exception {
+    var s = store.stream("t");
+    List<Integer> peeked = new CopyOnWriteArrayList<>();
+    WindowEmitter<Object> peeking =
+        ctx -> {
+          peeked.add(ctx.peek(0).size());
+          return Windows.count(1).next(ctx);
+        };
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    try (StreamingJob job =
+        store.streaming("t").window(peeking).start(w -> seen.add(nOf(w.data().get(0))))) {
+      await(() -> !peeked.isEmpty());
+      s.append(n(7));
+      await(() -> seen.size() == 1);
+      assertThat(job.state()).isEqualTo(StreamingJob.State.RUNNING);
+    }
+    assertThat(peeked).containsOnly(0);
+    assertThat(seen).containsExactly(7);
+  }
+
+  @Test
+  void aJobMovesFromRunningThroughStoppingToStopped() throws Exception {
+    CountDownLatch inHandler = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.stream("t").append(n(0));
+    StreamingJob job =
+        store
+            .streaming("t")
+            .start(
+                w -> {
+                  inHandler.countDown();
+                  release.await();
+                });
+    assertThat(inHandler.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(job.state()).isEqualTo(StreamingJob.State.RUNNING);
+    job.stop();
+    assertThat(job.state()).isEqualTo(StreamingJob.State.STOPPING);
+    release.countDown();
+    assertThat(job.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    assertThat(job.state()).isEqualTo(StreamingJob.State.STOPPED);
+  }
+
+  @Test
   void clearingTheStreamStopsItsConsumersLoudly() throws Exception {
+    assumeCapability(dev.sluice.spi.Capability.CLEAR);
     var s = store.stream("t");
     try (StreamingJob job = store.streaming("t").start(w -> {})) {
       s.append(n(0));
@@ -638,6 +705,7 @@ public abstract class ConsumerContractTest {
 
   @Test
   void untilConsumedDeletesOnlyWhatEveryGroupCommitted() {
+    assumeCapability(dev.sluice.spi.Capability.RETENTION_UNTIL_CONSUMED);
     var s = store.stream("t");
     for (int i = 0; i < 10; i++) {
       s.append(n(i));
@@ -746,5 +814,12 @@ public abstract class ConsumerContractTest {
    */
   void runMaintenance() {
     clock.advance(Duration.ofSeconds(1));
+  }
+
+  /** Skips a test of a rule that a backend without this capability is excused from. */
+  protected void assumeCapability(dev.sluice.spi.Capability capability) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        store.capabilities().contains(capability),
+        () -> store.url() + " lacks " + capability + ", which this rule needs");
   }
 }

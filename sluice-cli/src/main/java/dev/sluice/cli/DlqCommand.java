@@ -1,7 +1,10 @@
 package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.Codecs;
 import dev.sluice.DeadLetter;
+import dev.sluice.DeadLetters;
+import dev.sluice.DeadLetters.Original;
 import dev.sluice.Delivery;
 import dev.sluice.EmitterContext;
 import dev.sluice.EventStream;
@@ -12,9 +15,6 @@ import dev.sluice.Store;
 import dev.sluice.Streaming;
 import dev.sluice.WindowBounds;
 import dev.sluice.WindowEmitter;
-import dev.sluice.internal.DeadLetterStreams;
-import dev.sluice.internal.consumer.DeadLetters;
-import dev.sluice.internal.consumer.DeadLetters.Original;
 import dev.sluice.spi.Entry;
 import dev.sluice.spi.StoreTransaction;
 import dev.sluice.spi.TransactionalSink;
@@ -64,12 +64,12 @@ final class DlqCommand implements Runnable {
   }
 
   static Optional<EventStream<byte[]>> open(Store s, String stream, PrintWriter err) {
-    String name = DeadLetterStreams.name(stream);
+    String name = DeadLetters.name(stream);
     if (s.metadata(name).isEmpty()) {
       err.println("sluice: no dead letters for \"" + stream + "\" in " + s.url());
       return Optional.empty();
     }
-    return Optional.of(DeadLetterStreams.of(s, stream));
+    return Optional.of(s.deadLetters(stream, Codecs.bytes()));
   }
 
   /** {@code sluice dlq list STREAM}. */
@@ -178,7 +178,8 @@ final class DlqCommand implements Runnable {
         }
         s.stream(stream); // recreates a dropped stream: the originals need somewhere to go
         Streaming.Results<byte[], List<Original>> replay =
-            DeadLetterStreams.streaming(s, stream)
+            s.deadLetters(stream, Codecs.bytes())
+                .streaming()
                 .group(REPLAY_GROUP)
                 .window(new Available(batchSize))
                 .retry(Retry.none())

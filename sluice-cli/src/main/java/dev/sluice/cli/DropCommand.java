@@ -37,7 +37,7 @@ final class DropCommand implements Callable<Integer> {
       }
       String message = "dropped " + stream + " (" + m.recordCount() + plural(m.recordCount()) + ")";
       if (deadLetters) {
-        String dlq = dev.sluice.internal.DeadLetterStreams.name(stream);
+        String dlq = dev.sluice.DeadLetters.name(stream);
         long dead = s.metadata(dlq).map(StreamMetadata::recordCount).orElse(0L);
         if (s.drop(dlq)) {
           message += " and " + dlq + " (" + dead + plural(dead) + ")";

@@ -1,5 +1,6 @@
 package dev.sluice.dataflow;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,6 +34,7 @@ import java.util.Objects;
  * @param <I> the item type of the input
  * @param <O> the item type of the captured output
  */
+@CheckReturnValue
 public final class Dataflow<I, O> {
   private final List<Step> steps;
 

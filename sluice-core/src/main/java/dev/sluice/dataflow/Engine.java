@@ -69,9 +69,9 @@ final class Engine {
    */
   static List<Epoched<Object>> runFed(
       Dataflow<?, ?> flow, Iterable<? extends Epoched<?>> input, int workers) {
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     BlockingQueue<Epoched<?>[]>[] feeds = new BlockingQueue[workers];
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     List<Epoched<Object>>[] outputs = new List[workers];
     for (int i = 0; i < workers; i++) {
       feeds[i] = new ArrayBlockingQueue<>(FEED_DEPTH);
@@ -252,7 +252,7 @@ final class Engine {
     private final CountDownLatch finished;
 
     Run(Dataflow<?, ?> flow, int workers, WorkerIo io) {
-      @SuppressWarnings("unchecked")
+      @SuppressWarnings({"unchecked", "rawtypes"})
       BlockingQueue<Outbox.Batch>[] inboxes = new BlockingQueue[workers];
       for (int i = 0; i < workers; i++) {
         inboxes[i] = new LinkedBlockingQueue<>();

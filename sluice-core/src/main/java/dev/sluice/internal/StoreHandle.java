@@ -1,19 +1,21 @@
 package dev.sluice.internal;
 
 import dev.sluice.Codecs;
+import dev.sluice.DeadLetters;
 import dev.sluice.EventStream;
 import dev.sluice.Store;
 import dev.sluice.StoreException;
 import dev.sluice.StreamMetadata;
 import dev.sluice.Streaming;
 import dev.sluice.internal.base.Names;
-import dev.sluice.internal.consumer.DeadLetters;
+import dev.sluice.spi.Capability;
 import dev.sluice.spi.Codec;
 import dev.sluice.spi.StoreBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A user's handle on a shared store; closing it releases only this handle. */
@@ -68,9 +70,20 @@ final class StoreHandle implements Store {
 
   @Override
   public EventStream<Map<String, Object>> deadLetters(String name) {
-    Names.checkStream(name);
+    return deadLetters(name, Codecs.json());
+  }
+
+  @Override
+  public <T> EventStream<T> deadLetters(String name, Codec<T> codec) {
+    Objects.requireNonNull(codec, "codec");
+    String dlq = DeadLetters.name(name);
     backend();
-    return new DefaultEventStream<>(this, DeadLetters.streamOf(name), Codecs.json());
+    return new DefaultEventStream<>(this, dlq, codec);
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return backend().capabilities();
   }
 
   @Override

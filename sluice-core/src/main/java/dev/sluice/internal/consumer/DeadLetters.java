@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.Record;
 import dev.sluice.internal.base.Names;
 import dev.sluice.spi.Entry;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 
 /**
- * The records of {@code <stream>.dlq}: one JSON object per dead record, carrying where it came
- * from, why it failed and the record itself, so {@code sluice dlq replay} can send it back.
+ * Writes the records of {@code <stream>.dlq}: one JSON object per dead record, carrying where it
+ * came from, why it failed and the record itself ({@link dev.sluice.DeadLetters} reads them back).
  */
 public final class DeadLetters {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,34 +82,5 @@ public final class DeadLetters {
     e.printStackTrace(new java.io.PrintWriter(w));
     String s = w.toString();
     return s.length() <= MAX_TRACE ? s : s.substring(0, MAX_TRACE) + "…";
-  }
-
-  /** A dead letter's original record, for replay. */
-  public record Original(String stream, String key, byte[] value) {}
-
-  /** Reads the original record out of a dead letter's bytes. */
-  public static Original original(byte[] deadLetter) {
-    try {
-      JsonNode n = JSON.readTree(deadLetter);
-      String stream = n.path("stream").asText(null);
-      String key = n.hasNonNull("key") ? n.get("key").asText() : null;
-      byte[] value;
-      if (n.has("value")) {
-        value = JSON.writeValueAsBytes(n.get("value"));
-      } else if (n.has("valueBase64")) {
-        value = Base64.getDecoder().decode(n.get("valueBase64").asText());
-      } else {
-        throw new IllegalArgumentException("a dead letter without value or valueBase64");
-      }
-      if (stream == null) {
-        throw new IllegalArgumentException("a dead letter without its stream");
-      }
-      return new Original(stream, key, value);
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalArgumentException(
-          "not a dead letter: " + new String(deadLetter, StandardCharsets.UTF_8), e);
-    }
   }
 }

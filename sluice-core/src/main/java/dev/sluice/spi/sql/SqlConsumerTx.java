@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The consumer tables of a SQL backend — {@code groups} and {@code windows} — inside one
@@ -90,6 +92,13 @@ public abstract class SqlConsumerTx implements ConsumerTx {
           "not_before");
   private static final List<String> WINDOW_KEY = List.of("stream_id", "grp", "seq");
 
+  /**
+   * The upserts of each dialect class, built once: a transaction starts for every claim. Keyed by
+   * class (dialects are stateless), so the map holds at most one entry per dialect on the class
+   * path.
+   */
+  private static final Map<Class<?>, String[]> UPSERTS = new ConcurrentHashMap<>();
+
   private final Connection connection;
   private final Statements statements;
   private final Instant now;
@@ -116,8 +125,17 @@ public abstract class SqlConsumerTx implements ConsumerTx {
     this.statements = statements;
     this.now = now;
     this.writable = writable;
-    this.putGroup = dialect.upsert("groups", GROUP_COLUMNS, GROUP_KEY);
-    this.putWindow = dialect.upsert("windows", WINDOW_COLUMNS, WINDOW_KEY);
+    String[] upserts = UPSERTS.get(dialect.getClass());
+    if (upserts == null) {
+      upserts =
+          new String[] {
+            dialect.upsert("groups", GROUP_COLUMNS, GROUP_KEY),
+            dialect.upsert("windows", WINDOW_COLUMNS, WINDOW_KEY)
+          };
+      UPSERTS.putIfAbsent(dialect.getClass(), upserts);
+    }
+    this.putGroup = upserts[0];
+    this.putWindow = upserts[1];
   }
 
   /** The DDL of the consumer tables, each {@code CREATE TABLE IF NOT EXISTS}. */

@@ -6,6 +6,9 @@ import java.util.stream.Collectors;
 /**
  * How one SQL database spells what {@link SqlConsumerTx} needs: column types, table options and
  * upserts. The defaults are standard SQL that SQLite (3.24 and later) and PostgreSQL both accept.
+ *
+ * <p>Implementations are stateless: {@link SqlConsumerTx} builds a dialect's statements once per
+ * dialect class.
  */
 public interface SqlDialect {
   /** The database's name, for messages. */

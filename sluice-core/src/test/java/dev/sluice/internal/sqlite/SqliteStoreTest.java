@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -248,7 +249,8 @@ class SqliteStoreTest {
     EventStream<Tick> s = store.stream("racing", Tick.class);
     int threads = 6;
     List<Thread> workers = new ArrayList<>();
-    long[] acknowledged = new long[threads];
+    // Written by the appending threads, read by this one: atomic, so every write is seen.
+    AtomicLongArray acknowledged = new AtomicLongArray(threads);
     List<Throwable> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
@@ -264,7 +266,7 @@ class SqliteStoreTest {
                     } else {
                       s.appendAsync(new Tick(id, i)).join();
                     }
-                    acknowledged[id] = i + 1;
+                    acknowledged.set(id, i + 1);
                   }
                 } catch (StoreException | java.util.concurrent.CompletionException e) {
                   Throwable cause = e instanceof StoreException ? e : e.getCause();
@@ -280,7 +282,7 @@ class SqliteStoreTest {
       workers.add(w);
     }
     started.await();
-    while (acknowledged[0] < 200 || acknowledged[1] < 200) {
+    while (acknowledged.get(0) < 200 || acknowledged.get(1) < 200) {
       Thread.sleep(1);
     }
     store.close();
@@ -298,7 +300,7 @@ class SqliteStoreTest {
       for (int t = 0; t < threads; t++) {
         assertThat(found[t])
             .as("acknowledged appends of thread %d are kept", t)
-            .isGreaterThanOrEqualTo(acknowledged[t]);
+            .isGreaterThanOrEqualTo(acknowledged.get(t));
       }
     }
   }
