@@ -29,11 +29,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * (sluice-bench/kafka-broker.sh).
  *
  * <p>Producer scenarios send the same ~100-byte JSON objects with the same producer settings
- * (idempotent, {@code acks=all}, {@code linger.ms=1}): {@code appendAll} of 1,000 (one Kafka
- * transaction each) against raw {@code send} of 1,000 then {@code flush}; {@code appendAsync}
- * against raw {@code send} of everything then {@code flush}. The consumer scenario reads the same
- * topic end to end: a Sluice group with windows of 1,000 and a no-op handler against a raw {@code
- * KafkaConsumer} poll loop committing every 1,000 records.
+ * (idempotent, {@code acks=all}, {@code linger.ms=1}, {@code batch.size=262144}): {@code appendAll}
+ * of 1,000 (one Kafka transaction each) against raw {@code send} of 1,000 then {@code flush};
+ * {@code appendAsync} against raw {@code send} of everything then {@code flush}. The consumer
+ * scenario reads the same topic end to end: a Sluice group with windows of 1,000 and a no-op
+ * handler against a raw {@code KafkaConsumer} poll loop committing every 1,000 records.
  */
 public final class KafkaBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -137,6 +137,7 @@ public final class KafkaBench {
     c.put("enable.idempotence", "true");
     c.put("acks", "all");
     c.put("linger.ms", "1");
+    c.put("batch.size", "262144"); // the Kafka store's defaults
     c.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
     c.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
     return new KafkaProducer<>(c);

@@ -111,6 +111,7 @@ final class KafkaBackend implements StoreBackend {
   Map<String, Object> producerConfigs(String transactionalId) {
     Map<String, Object> c = url.configsFor("producer");
     c.putIfAbsent("linger.ms", "1");
+    c.putIfAbsent("batch.size", "262144"); // an appendAll of 1,000 small records in one batch
     c.put("enable.idempotence", "true");
     c.put("acks", "all");
     c.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
