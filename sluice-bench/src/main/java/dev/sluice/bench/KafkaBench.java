@@ -48,12 +48,7 @@ public final class KafkaBench {
     this.bootstrap = bootstrap;
     this.admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
     for (int i = 0; i < BATCH; i++) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", 100_000 + i);
-      m.put("user", String.format(Locale.ROOT, "user-%04d", i % 5000));
-      m.put("amount", Math.round(i * 7.31 * 100) / 100.0);
-      m.put("currency", i % 2 == 0 ? "EUR" : "USD");
-      m.put("ts", "2026-11-22T04:00:00.000Z");
+      Map<String, Object> m = ConsumerBench.payload(i);
       payloads.add(m);
       encoded.add(JSON.writeValueAsBytes(m));
     }

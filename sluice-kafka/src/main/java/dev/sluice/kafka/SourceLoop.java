@@ -75,7 +75,8 @@ final class SourceLoop<T> implements EventStream.Attachment {
       }
     } finally {
       try {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(
+            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
       } catch (RuntimeException e) {
         LOG.warn("closing the Kafka consumer of {}", source, e);
       }

@@ -1,5 +1,7 @@
 package dev.sluice.kafka;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.Codecs;
 import dev.sluice.Delivery;
 import dev.sluice.Sinks;
 import dev.sluice.Sluice;
@@ -66,7 +68,9 @@ public final class ConsumerChildMain {
                     Thread.sleep(20);
                     return w.data().stream().map(v -> v.get("n")).toList();
                   })
-              .sink(Sinks.stream(store.stream(out, (Class<List<Object>>) (Class<?>) List.class)))
+              .sink(
+                  Sinks.stream(
+                      store.stream(out, Codecs.json(new TypeReference<List<Object>>() {}))))
               .start();
     }
     System.out.println("ready");

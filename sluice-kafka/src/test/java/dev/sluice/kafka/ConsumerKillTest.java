@@ -2,6 +2,8 @@ package dev.sluice.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.Codecs;
 import dev.sluice.EventStream;
 import dev.sluice.Record;
 import dev.sluice.Sluice;
@@ -169,15 +171,16 @@ class ConsumerKillTest {
     }
     Map<Integer, Integer> seen = new HashMap<>();
     try (Store store = Sluice.open(url)) {
-      EventStream<List> out = store.stream("out", List.class);
+      EventStream<List<Object>> out =
+          store.stream("out", Codecs.json(new TypeReference<List<Object>>() {}));
       for (int p = 0; p < out.partitions(); p++) {
         long next = 0;
         while (true) {
-          List<Record<List>> page = out.read(p, next, 1000);
+          List<Record<List<Object>>> page = out.read(p, next, 1000);
           if (page.isEmpty()) {
             break;
           }
-          for (Record<List> r : page) {
+          for (Record<List<Object>> r : page) {
             for (Object n : r.value()) {
               seen.merge(((Number) n).intValue(), 1, Integer::sum);
             }

@@ -597,7 +597,7 @@ final class GroupWorker<T> {
 
   private void close() {
     try {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     } catch (RuntimeException e) {
       LOG.debug("closing the consumer of {}", spec.stream(), e);
     }

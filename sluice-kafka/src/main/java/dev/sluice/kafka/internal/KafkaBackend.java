@@ -482,7 +482,7 @@ final class KafkaBackend implements StoreBackend {
     if (healthy && !closed && readers.size() < MAX_IDLE_READERS) {
       readers.offer(c);
     } else {
-      c.close(Duration.ofSeconds(1));
+      c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(1)));
     }
   }
 
@@ -674,7 +674,7 @@ final class KafkaBackend implements StoreBackend {
     }
     KafkaConsumer<byte[], byte[]> c;
     while ((c = readers.poll()) != null) {
-      c.close(Duration.ofSeconds(1));
+      c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(1)));
     }
     admin.close(Duration.ofSeconds(5));
   }

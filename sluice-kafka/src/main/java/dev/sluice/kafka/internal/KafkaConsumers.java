@@ -69,7 +69,12 @@ final class KafkaConsumers implements ConsumerRuntime {
     String prefix = GroupWorker.groupId(topic, "");
     try {
       List<GroupMetadata> out = new ArrayList<>();
-      var listings = backend.admin().listConsumerGroups().all().get(30, TimeUnit.SECONDS);
+      var listings =
+          backend
+              .admin()
+              .listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups())
+              .all()
+              .get(30, TimeUnit.SECONDS);
       List<String> ids =
           listings.stream()
               .map(g -> g.groupId())
