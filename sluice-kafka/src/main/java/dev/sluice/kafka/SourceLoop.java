@@ -189,8 +189,7 @@ final class SourceLoop<T> implements EventStream.Attachment {
 
   @Override
   public void close() {
-    closing = true;
-    consumer.wakeup();
+    closing = true; // no wakeup(): it would abort an offset commit; polls wait at most 200 ms
     boolean interrupted = false;
     while (true) {
       try {

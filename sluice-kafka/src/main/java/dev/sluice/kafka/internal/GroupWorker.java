@@ -109,10 +109,12 @@ final class GroupWorker<T> {
     producer.initTransactions();
   }
 
-  /** Asks the worker to stop after the window in hand; wakes a waiting poll. */
+  /**
+   * Asks the worker to stop after the window in hand. No {@code wakeup()}: it would abort the
+   * window's commit; polls wait at most 50 ms.
+   */
   void stop() {
     stopping = true;
-    consumer.wakeup();
   }
 
   /** Polls and handles windows until stopped. */

@@ -20,6 +20,7 @@ final class KafkaJob<T> implements StreamingJob {
   private final List<GroupWorker<T>> workers = new ArrayList<>();
   private final JobCounters counters = new JobCounters();
   private final CountDownLatch ended;
+  private final java.util.concurrent.atomic.AtomicInteger alive;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile State state = State.NEW;
@@ -27,6 +28,7 @@ final class KafkaJob<T> implements StreamingJob {
   KafkaJob(KafkaConsumers owner, KafkaBackend backend, ConsumerSpec<T> spec) {
     this.owner = owner;
     this.ended = new CountDownLatch(spec.workers());
+    this.alive = new java.util.concurrent.atomic.AtomicInteger(spec.workers());
     for (int i = 0; i < spec.workers(); i++) {
       workers.add(new GroupWorker<>(backend, spec, counters));
     }
@@ -45,11 +47,12 @@ final class KafkaJob<T> implements StreamingJob {
               stop();
             } finally {
               threads.remove(Thread.currentThread());
-              ended.countDown();
-              if (ended.getCount() == 0) {
+              if (alive.decrementAndGet() == 0) {
+                // the final state is set before anyone waiting on termination wakes up
                 state = failure.get() == null ? State.STOPPED : State.FAILED;
                 owner.ended(this);
               }
+              ended.countDown();
             }
           };
       if (spec.executor() != null) {
