@@ -58,7 +58,9 @@ public interface StoreBackend extends AutoCloseable {
 
   /**
    * Appends entries atomically at consecutive offsets, creating the stream if absent. The future
-   * completes with the first entry's offset once durable, or exceptionally (nothing written).
+   * completes with the first entry's offset once durable, or exceptionally (nothing written). A
+   * backend with {@link Capability#PARTITIONS} chooses the partition (by key, say) and keeps a
+   * batch in one partition; the offset is in that partition.
    */
   CompletableFuture<Long> append(String stream, List<Entry> entries);
 
