@@ -204,6 +204,23 @@ class KafkaStoreTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("3 partitions");
       assertThat(wide.metadata("wide").orElseThrow().recordCount()).isEqualTo(60);
+
+      EventStream<Map<String, Object>> batches = wide.stream("batches");
+      for (int b = 0; b < 6; b++) {
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          batch.add(Map.of("b", b));
+        }
+        batches.appendAll(batch);
+      }
+      for (int p = 0; p < 3; p++) {
+        Map<Object, Long> perBatch =
+            batches.read(p, 0, 100).stream()
+                .collect(
+                    java.util.stream.Collectors.groupingBy(
+                        r -> r.value().get("b"), java.util.stream.Collectors.counting()));
+        assertThat(perBatch.values()).as("a batch stays in one partition").containsOnly(10L);
+      }
     }
   }
 

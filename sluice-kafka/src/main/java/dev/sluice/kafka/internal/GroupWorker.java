@@ -79,11 +79,10 @@ final class GroupWorker<T> {
     }
   }
 
-  @SuppressWarnings("unchecked") // a window is read-only: a function of a supertype may read it
   GroupWorker(KafkaBackend backend, ConsumerSpec<T> spec, JobCounters counters) {
     this.backend = backend;
     this.spec = spec;
-    this.function = (WindowFunction<T, ?>) spec.function();
+    this.function = spec.function();
     this.counters = counters;
     this.topic = backend.topic(spec.stream());
     backend.ensureStream(spec.stream());

@@ -240,11 +240,13 @@ final class KafkaBackend implements StoreBackend {
     synchronized (txLock) {
       checkOpen();
       KafkaProducer<byte[], byte[]> p = txProducer();
+      int partition = partitionOf(stream, entries.get(0));
       try {
         p.beginTransaction();
         List<Future<RecordMetadata>> sent = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-          sent.add(p.send(record(stream, e)));
+          ProducerRecord<byte[], byte[]> r = record(stream, e);
+          sent.add(p.send(new ProducerRecord<>(r.topic(), partition, r.key(), r.value())));
         }
         p.commitTransaction();
         return sent.get(0).get().offset();
@@ -264,6 +266,22 @@ final class KafkaBackend implements StoreBackend {
         throw new StoreException("interrupted while appending a batch to " + stream, e);
       }
     }
+  }
+
+  /**
+   * The one partition of a batch: the first entry's key decides as Kafka's partitioner does for
+   * single appends, so a key's records stay in one partition; a batch without a key goes to a
+   * random partition.
+   */
+  private int partitionOf(String stream, Entry first) {
+    int partitions = ensureTopic(stream).partitions();
+    if (first.key() == null) {
+      return java.util.concurrent.ThreadLocalRandom.current().nextInt(partitions);
+    }
+    byte[] key = first.key().getBytes(StandardCharsets.UTF_8);
+    return org.apache.kafka.common.utils.Utils.toPositive(
+            org.apache.kafka.common.utils.Utils.murmur2(key))
+        % partitions;
   }
 
   private KafkaProducer<byte[], byte[]> txProducer() {
