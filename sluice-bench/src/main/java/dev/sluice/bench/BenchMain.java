@@ -18,6 +18,7 @@ public final class BenchMain {
     BENCHMARKS.put("dataflow", "dev.sluice.bench.DataflowBench");
     BENCHMARKS.put("consumer", "dev.sluice.bench.ConsumerBench");
     BENCHMARKS.put("latency", "dev.sluice.bench.LatencyBench");
+    BENCHMARKS.put("kafka", "dev.sluice.bench.KafkaBench");
     BENCHMARKS.put("purge", "dev.sluice.bench.PurgeBench");
     BENCHMARKS.put("server", "dev.sluice.bench.ServerBench");
     BENCHMARKS.put("postgres", "dev.sluice.bench.PostgresBench");

@@ -33,7 +33,7 @@ final class InfoCommand implements Callable<Integer> {
       out.println("stream:       " + m.name());
       out.println("store:        " + s.url());
       out.println("incarnation:  " + m.incarnation());
-      out.println("created:      " + m.created());
+      out.println("created:      " + (m.created() == null ? "unknown" : m.created()));
       out.println("records:      " + m.recordCount());
       out.println("first offset: " + m.firstOffset());
       out.println("last offset:  " + m.lastOffset());
