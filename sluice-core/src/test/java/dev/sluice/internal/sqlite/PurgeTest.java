@@ -37,7 +37,7 @@ class PurgeTest {
       big.appendAll(Collections.nCopies(2, new byte[3_000_000])); // 2 of 3 MB
       big.appendAll(Collections.nCopies(3_000, new byte[100])); // 3,000 of 100 B
       store.stream("kept").append(Map.of("k", 1));
-      // the records may still sit in the WAL: count both files
+      // The records may still sit in the WAL until the checkpointer copies them: count both files.
       Path wal = store().resolve("sluice.db-wal");
       long fullSize =
           Files.size(store().resolve("sluice.db")) + (Files.exists(wal) ? Files.size(wal) : 0);
