@@ -102,9 +102,13 @@ final class GroupWorker<T> {
   }
 
   private void newProducer() {
-    producer =
-        new KafkaProducer<>(
-            backend.producerConfigs("sluice-" + spec.group() + "-" + UUID.randomUUID()));
+    Map<String, Object> configs =
+        backend.producerConfigs("sluice-" + spec.group() + "-" + UUID.randomUUID());
+    // A transaction spans only a window's output and commit. A member killed inside one blocks
+    // its partitions' committed offsets (and the output's read_committed readers) until the
+    // broker aborts it after this timeout, so keep it short.
+    configs.putIfAbsent("transaction.timeout.ms", "10000");
+    producer = new KafkaProducer<>(configs);
     producer.initTransactions();
   }
 
