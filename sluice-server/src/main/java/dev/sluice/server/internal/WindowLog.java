@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The windows the app's own consumers finished lately, with duration and outcome, for the
@@ -111,15 +114,35 @@ public final class WindowLog {
     }
   }
 
-  /** The most recent entries, newest first. */
+  /**
+   * The most recent entries, newest first, shared fairly between jobs: each job gets up to {@code
+   * max / jobs} of the places before the rest go to the newest of any job, so a busy job's windows
+   * do not push a slow job's (and its failures) off the list.
+   */
   List<Entry> recent(int max) {
-    List<Entry> out = new ArrayList<>();
+    List<Entry> newestFirst = new ArrayList<>();
     synchronized (entries) {
-      var it = entries.descendingIterator();
-      while (it.hasNext() && out.size() < max) {
-        out.add(it.next());
+      entries.descendingIterator().forEachRemaining(newestFirst::add);
+    }
+    long jobs = newestFirst.stream().map(Entry::job).distinct().count();
+    int share = (int) Math.max(1, max / Math.max(1, jobs));
+    Map<String, Integer> taken = new HashMap<>();
+    List<Entry> chosen = new ArrayList<>();
+    List<Entry> rest = new ArrayList<>();
+    for (Entry e : newestFirst) {
+      if (chosen.size() < max && taken.merge(e.job(), 1, Integer::sum) <= share) {
+        chosen.add(e);
+      } else {
+        rest.add(e);
       }
     }
-    return out;
+    for (Entry e : rest) {
+      if (chosen.size() >= max) {
+        break;
+      }
+      chosen.add(e);
+    }
+    chosen.sort(Comparator.comparing(Entry::finished).reversed());
+    return chosen;
   }
 }
