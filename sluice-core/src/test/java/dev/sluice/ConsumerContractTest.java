@@ -94,6 +94,20 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void bufferOfAGroupHoldsWhatThatGroupHasNotCommitted() {
+    var s = store.stream("t");
+    for (int i = 0; i < 6; i++) {
+      s.append(n(i));
+    }
+    drain(store.streaming("t").group("billing").size(4), w -> {});
+    drain(store.streaming("t").size(2), w -> {});
+    assertThat(s.buffer("billing")).extracting(Record::offset).containsExactly(4L, 5L);
+    assertThat(s.buffer("default")).extracting(Record::offset).containsExactly();
+    assertThat(s.buffer()).isEqualTo(s.buffer("default"));
+    assertThat(s.buffer("nobody")).as("a group that does not exist holds everything").hasSize(6);
+  }
+
+  @Test
   void windowsCarryIdsOffsetsTimesAndAttempts() {
     var s = store.stream("t");
     s.append(n(0));
