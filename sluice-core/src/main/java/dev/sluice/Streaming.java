@@ -64,8 +64,11 @@ public interface Streaming<T> {
   Streaming<T> executor(ExecutorService executor);
 
   /**
-   * {@code keep(false)} sets the stream's retention to {@link Retention#untilConsumed()}: records
-   * are deleted once every group committed them. Default: the stream's retention is left as is.
+   * Sets the stream's retention when this consumer starts: {@code keep(false)} to {@link
+   * Retention#untilConsumed()} (records are deleted once every group committed them), {@code
+   * keep(true)} to {@link Retention#forever()} (undoing an earlier {@code keep(false)}). Retention
+   * belongs to the stream, so the last consumer started with {@code keep(...)}, or the last {@link
+   * EventStream#retention(Retention)}, wins. Default: the stream's retention is left as is.
    */
   Streaming<T> keep(boolean keep);
 

@@ -740,6 +740,22 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void keepTrueAfterKeepFalseSetsTheStreamBackToForever() {
+    assumeCapability(dev.sluice.spi.Capability.RETENTION_UNTIL_CONSUMED);
+    var s = store.stream("t");
+    s.append(n(0));
+    store.streaming("t").size(100).keep(false).once(w -> {});
+    assertThat(s.metadata().retention()).isEqualTo(Retention.untilConsumed());
+    store.streaming("t").size(100).keep(true).once(w -> {});
+    assertThat(s.metadata().retention()).isEqualTo(Retention.forever());
+    s.retention(Retention.count(5));
+    store.streaming("t").size(100).once(w -> {});
+    assertThat(s.metadata().retention())
+        .as("no keep(...): left as is")
+        .isEqualTo(Retention.count(5));
+  }
+
+  @Test
   void countAndTimeRetentionMoveLaggingGroupsOnAndCountTheLoss() {
     var s = store.stream("t");
     for (int i = 0; i < 10; i++) {
