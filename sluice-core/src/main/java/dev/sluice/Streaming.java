@@ -57,7 +57,13 @@ public interface Streaming<T> {
   /** The window rule; {@link Windows} has the usual ones. Default {@code Windows.count(1)}. */
   Streaming<T> window(WindowEmitter<? super T> emitter);
 
-  /** How many windows are handled at once, each by its own thread. Default 1. */
+  /**
+   * How many windows are handled at once, each by its own thread. Default 1 (not minibatch's one
+   * per CPU): windows are then handled one after another in offset order, what a handler that
+   * writes to a sink or keeps state expects; set {@code
+   * workers(Runtime.getRuntime().availableProcessors())} for minibatch's parallel window
+   * processing, where windows may finish out of order.
+   */
   Streaming<T> workers(int n);
 
   /** Runs the workers on this executor instead of threads of the job's own. */
