@@ -23,7 +23,7 @@ final class SharedStore {
   private final ConsumerEngine engine;
   private final Set<StreamingJob> jobs =
       Collections.newSetFromMap(new WeakHashMap<StreamingJob, Boolean>());
-  private static final Logger LOG = dev.sluice.internal.Logs.get(SharedStore.class);
+  private static final Logger LOG = dev.sluice.internal.log.Logs.get(SharedStore.class);
 
   SharedStore(String url, StoreBackend backend, StoreOptions options) {
     this.url = url;

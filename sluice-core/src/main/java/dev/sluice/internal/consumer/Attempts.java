@@ -31,7 +31,7 @@ import org.slf4j.Logger;
  * docs/CONSUMERS.md "Failures" live here.
  */
 final class Attempts<T> {
-  private static final Logger LOG = dev.sluice.internal.Logs.get(Attempts.class);
+  private static final Logger LOG = dev.sluice.internal.log.Logs.get(Attempts.class);
 
   private final ConsumerSpec<T> spec;
   private final Coordinator coord;

@@ -27,7 +27,7 @@ import org.slf4j.Logger;
  * {@link Attempts}, which runs it to its end. Built by {@code DefaultStreaming}.
  */
 public final class Job<T> implements StreamingJob {
-  private static final Logger LOG = dev.sluice.internal.Logs.get(Job.class);
+  private static final Logger LOG = dev.sluice.internal.log.Logs.get(Job.class);
 
   private final JobConfig<T> cfg;
   private final ConsumerSpec<T> spec;

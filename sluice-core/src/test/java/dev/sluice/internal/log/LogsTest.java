@@ -1,4 +1,4 @@
-package dev.sluice.internal;
+package dev.sluice.internal.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.sluice.internal;
+package dev.sluice.internal.log;
 
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
