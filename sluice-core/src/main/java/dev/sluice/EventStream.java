@@ -103,6 +103,12 @@ public interface EventStream<T> {
    */
   List<Record<T>> buffer();
 
+  /**
+   * The records {@code group} has not committed, in offset order; all records held if the group
+   * does not exist. {@link #buffer()} is {@code buffer("default")}.
+   */
+  List<Record<T>> buffer(String group);
+
   /** The consumer groups of this stream, by name. */
   List<GroupMetadata> groups();
 

@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.internal.NdjsonSource;
 import dev.sluice.spi.Source;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -23,11 +24,13 @@ public final class Sources {
    * line's object as a map. The file is UTF-8 whatever the platform charset; a byte-order mark at
    * its start is skipped. A line that is not a JSON object, holds more than one value, or is not
    * valid UTF-8 fails the source with a {@link CodecException} naming the file and the line number;
-   * the lines before it have been emitted. The file is opened when the source runs. {@link
+   * the lines before it have been emitted. The file must exist when the source is made: a missing
+   * file or a directory is refused here with a {@link SluiceException} naming the path, not later
+   * in {@link EventStream.Attachment#failure()}. The file is opened when the source runs. {@link
    * Source#close()} stops a running source.
    */
   public static Source<Map<String, Object>> ndjson(Path file) {
-    return new NdjsonSource<>(Objects.requireNonNull(file, "file"), Codecs.json());
+    return new NdjsonSource<>(existing(file), Codecs.json());
   }
 
   /**
@@ -35,6 +38,15 @@ public final class Sources {
    * {@code String}, a boxed number) through JSON.
    */
   public static <T> Source<T> ndjson(Path file, Class<T> type) {
-    return new NdjsonSource<>(Objects.requireNonNull(file, "file"), Codecs.json(type));
+    return new NdjsonSource<>(existing(file), Codecs.json(type));
+  }
+
+  private static Path existing(Path file) {
+    Objects.requireNonNull(file, "file");
+    if (!Files.isRegularFile(file)) {
+      throw new SluiceException(
+          "an ndjson source reads an existing file; no such file: " + file.toAbsolutePath());
+    }
+    return file;
   }
 }

@@ -57,15 +57,24 @@ public interface Streaming<T> {
   /** The window rule; {@link Windows} has the usual ones. Default {@code Windows.count(1)}. */
   Streaming<T> window(WindowEmitter<? super T> emitter);
 
-  /** How many windows are handled at once, each by its own thread. Default 1. */
+  /**
+   * How many windows are handled at once, each by its own thread. Default 1 (not minibatch's one
+   * per CPU): windows are then handled one after another in offset order, what a handler that
+   * writes to a sink or keeps state expects; set {@code
+   * workers(Runtime.getRuntime().availableProcessors())} for minibatch's parallel window
+   * processing, where windows may finish out of order.
+   */
   Streaming<T> workers(int n);
 
   /** Runs the workers on this executor instead of threads of the job's own. */
   Streaming<T> executor(ExecutorService executor);
 
   /**
-   * {@code keep(false)} sets the stream's retention to {@link Retention#untilConsumed()}: records
-   * are deleted once every group committed them. Default: the stream's retention is left as is.
+   * Sets the stream's retention when this consumer starts: {@code keep(false)} to {@link
+   * Retention#untilConsumed()} (records are deleted once every group committed them), {@code
+   * keep(true)} to {@link Retention#forever()} (undoing an earlier {@code keep(false)}). Retention
+   * belongs to the stream, so the last consumer started with {@code keep(...)}, or the last {@link
+   * EventStream#retention(Retention)}, wins. Default: the stream's retention is left as is.
    */
   Streaming<T> keep(boolean keep);
 

@@ -94,6 +94,20 @@ public abstract class ConsumerContractTest {
   }
 
   @Test
+  void bufferOfAGroupHoldsWhatThatGroupHasNotCommitted() {
+    var s = store.stream("t");
+    for (int i = 0; i < 6; i++) {
+      s.append(n(i));
+    }
+    drain(store.streaming("t").group("billing").size(4), w -> {});
+    drain(store.streaming("t").size(2), w -> {});
+    assertThat(s.buffer("billing")).extracting(Record::offset).containsExactly(4L, 5L);
+    assertThat(s.buffer("default")).extracting(Record::offset).containsExactly();
+    assertThat(s.buffer()).isEqualTo(s.buffer("default"));
+    assertThat(s.buffer("nobody")).as("a group that does not exist holds everything").hasSize(6);
+  }
+
+  @Test
   void windowsCarryIdsOffsetsTimesAndAttempts() {
     var s = store.stream("t");
     s.append(n(0));
@@ -723,6 +737,22 @@ public abstract class ConsumerContractTest {
     runMaintenance();
     assertThat(s.metadata().firstOffset()).isEqualTo(8);
     assertThat(s.read(0, 100)).extracting(r -> nOf(r.value())).containsExactly(8, 9);
+  }
+
+  @Test
+  void keepTrueAfterKeepFalseSetsTheStreamBackToForever() {
+    assumeCapability(dev.sluice.spi.Capability.RETENTION_UNTIL_CONSUMED);
+    var s = store.stream("t");
+    s.append(n(0));
+    store.streaming("t").size(100).keep(false).once(w -> {});
+    assertThat(s.metadata().retention()).isEqualTo(Retention.untilConsumed());
+    store.streaming("t").size(100).keep(true).once(w -> {});
+    assertThat(s.metadata().retention()).isEqualTo(Retention.forever());
+    s.retention(Retention.count(5));
+    store.streaming("t").size(100).once(w -> {});
+    assertThat(s.metadata().retention())
+        .as("no keep(...): left as is")
+        .isEqualTo(Retention.count(5));
   }
 
   @Test

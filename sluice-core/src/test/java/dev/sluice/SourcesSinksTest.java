@@ -229,4 +229,15 @@ class SourcesSinksTest {
       }
     }
   }
+
+  @Test
+  void aMissingFileIsRefusedWhenTheSourceIsMadeWithThePathInTheMessage() {
+    Path missing = dir.resolve("no-such.ndjson");
+    assertThatThrownBy(() -> Sources.ndjson(missing))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining(missing.toAbsolutePath().toString());
+    assertThatThrownBy(() -> Sources.ndjson(missing, String.class))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining(missing.toAbsolutePath().toString());
+  }
 }

@@ -122,9 +122,15 @@ final class DefaultEventStream<T> implements EventStream<T> {
 
   @Override
   public List<Record<T>> buffer() {
+    return buffer("default");
+  }
+
+  @Override
+  public List<Record<T>> buffer(String group) {
+    Objects.requireNonNull(group, "group");
     long from =
         groups().stream()
-            .filter(g -> g.name().equals("default"))
+            .filter(g -> g.name().equals(group))
             .mapToLong(GroupMetadata::committed)
             .findFirst()
             .orElse(0L);

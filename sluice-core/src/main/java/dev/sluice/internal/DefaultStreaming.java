@@ -201,7 +201,7 @@ final class DefaultStreaming<T> implements Streaming<T> {
         emitter,
         workers,
         executor,
-        Boolean.FALSE.equals(keep) ? Retention.untilConsumed() : null,
+        keep == null ? null : keep ? Retention.forever() : Retention.untilConsumed(),
         retry,
         deadLetter,
         delivery,

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** One open backend and what its handles share: options, the bound on pending async appends. */
 final class SharedStore {
@@ -24,7 +23,7 @@ final class SharedStore {
   private final ConsumerEngine engine;
   private final Set<StreamingJob> jobs =
       Collections.newSetFromMap(new WeakHashMap<StreamingJob, Boolean>());
-  private static final Logger LOG = LoggerFactory.getLogger(SharedStore.class);
+  private static final Logger LOG = dev.sluice.internal.log.Logs.get(SharedStore.class);
 
   SharedStore(String url, StoreBackend backend, StoreOptions options) {
     this.url = url;

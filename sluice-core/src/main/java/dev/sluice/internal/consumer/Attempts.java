@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a claimed window to its end: the function and the sink, retries after a backoff on the
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * docs/CONSUMERS.md "Failures" live here.
  */
 final class Attempts<T> {
-  private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
+  private static final Logger LOG = dev.sluice.internal.log.Logs.get(Attempts.class);
 
   private final ConsumerSpec<T> spec;
   private final Coordinator coord;

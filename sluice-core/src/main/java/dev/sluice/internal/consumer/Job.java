@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A running consumer of the shared engine: its lifecycle (workers, the keeper that renews their
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@link Attempts}, which runs it to its end. Built by {@code DefaultStreaming}.
  */
 public final class Job<T> implements StreamingJob {
-  private static final Logger LOG = LoggerFactory.getLogger(Job.class);
+  private static final Logger LOG = dev.sluice.internal.log.Logs.get(Job.class);
 
   private final JobConfig<T> cfg;
   private final ConsumerSpec<T> spec;

@@ -39,7 +39,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one SQLite database ({@code sluice.db}, WAL) in a directory, shared by every
@@ -56,7 +55,7 @@ final class SqliteBackend implements StoreBackend {
               Capability.SQL_TRANSACTIONS,
               Capability.RETENTION_UNTIL_CONSUMED,
               Capability.CLEAR));
-  private static final Logger LOG = LoggerFactory.getLogger(SqliteBackend.class);
+  private static final Logger LOG = dev.sluice.internal.log.Logs.get(SqliteBackend.class);
   static final String DB_FILE = "sluice.db";
   private static final long WAL_SIZE_LIMIT = 64L << 20;
 
