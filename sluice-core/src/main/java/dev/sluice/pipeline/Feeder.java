@@ -1,6 +1,8 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.spi.Source;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
@@ -8,7 +10,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.RandomAccess;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -17,19 +18,36 @@ import java.util.function.LongSupplier;
  * is handed over only with a permit of the run's in-flight limit, so however large the feed, at
  * most that many batches exist at once.
  *
- * <p>In stream mode the run's watcher may take a partial batch whose first item waited too long,
- * while the feeder thread may be blocked in the feed. So that the feeder does not pay a lock per
- * item, the open batch's fill count is an atomic: the feeder writes the item into the slot, then
- * publishes it with a compare-and-set; taking the batch (by the feeder when full, by the watcher
- * when old) swaps the count to {@link #TAKEN}, which makes a racing append retry on the next batch.
- * Every hand-over happens under {@link #handOver}, which also gives sequence numbers, so batches
- * enter the first stage in sequence order and the end marker comes last.
+ * <p>In stream mode the run's watcher may hand on the items of the open batch whose first item
+ * waited too long, while the feeder thread may be blocked in the feed. So that the feeder pays no
+ * atomic instruction (and no fence) per item, it owns the open batch's array: it writes each item
+ * into the next slot and then publishes its running count of items with a release store. The
+ * watcher never takes the array away; it copies the published items it has not handed on yet (from
+ * {@code stolen} up to the count it read) into a batch of their own and moves {@code stolen} past
+ * them. The feeder reads {@code stolen} only when its array is full or the feed ended: a full array
+ * the watcher took nothing from is handed over as it is; otherwise the items beyond {@code stolen}
+ * move to the front of a fresh array (so the next batch still holds {@code batchSize} items), or,
+ * at the end, form the last batch. Both sides do this under {@link #handOver}, which also gives
+ * sequence numbers, so batches enter the first stage in sequence order and the end marker comes
+ * last.
+ *
+ * <p>The watcher knows when the first item of a fresh array came (the feeder reads the clock for
+ * it, once per batch); for the items that follow a partial hand-on it uses the last time it saw
+ * none waiting, which is at most one of its ticks earlier than their arrival.
  *
  * <p>After the idle timeout closed the feed, an interrupt meant for the feed must not cost an item
  * already taken from it, so the feeder's blocking hand-overs retry instead of giving up.
  */
 final class Feeder {
-  private static final int TAKEN = -1;
+  private static final VarHandle TAKEN;
+
+  static {
+    try {
+      TAKEN = MethodHandles.lookup().findVarHandle(Feeder.class, "taken", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Run run;
   private final Outlet first;
@@ -42,15 +60,42 @@ final class Feeder {
   private final boolean shared;
   private final LongSupplier clock;
   private final ReentrantLock handOver = new ReentrantLock();
-  private final AtomicInteger fill = new AtomicInteger();
-  private volatile Object[] current;
-  private long firstItemAt;
-  private long nextSeq;
+
+  /** The open batch's array; replaced only under {@link #handOver}. */
+  private Object[] current;
+
+  /** Slots of {@link #current} the feeder has filled; the feeder's own. */
   private int count;
+
+  /**
+   * Items taken from the feed so far (stream mode): written by the feeder alone, with a release
+   * store after the item's slot, so a reader that reads it with acquire sees every counted item.
+   */
+  @SuppressWarnings("unused") // through TAKEN
+  private long taken;
+
+  /** {@link #taken} less the items counted in {@link #current}; under {@link #handOver}. */
+  private long opened;
+
+  /** Slots of {@link #current} the watcher has handed on already; under {@link #handOver}. */
+  private int stolen;
+
+  /**
+   * When the first item of {@link #current} came; written by the feeder before it counts it (or,
+   * when it moves unsent items to a fresh array, under {@link #handOver}).
+   */
+  private long firstItemAt;
+
+  /**
+   * The watcher's lower bound of when the oldest item it has not handed on came, once it handed on
+   * part of {@link #current}: the last time it saw no such item. Under {@link #handOver}.
+   */
+  private long quietSince;
+
+  private long nextSeq;
   private volatile long itemsIn;
   private volatile long itemsDropped;
   private volatile long itemsPadded;
-  private long taken;
   private volatile boolean blocked;
   private volatile boolean ended;
   private volatile boolean idleClosed;
@@ -139,6 +184,11 @@ final class Feeder {
           if (idleClosed) {
             throw new InterruptedException("the feed was closed by the idle timeout");
           }
+          if (ended) {
+            throw new IllegalStateException(
+                "a source must emit only while its run(emitter) is running: item "
+                    + Checks.describe(item));
+          }
           add(item);
         };
     try {
@@ -155,62 +205,83 @@ final class Feeder {
   }
 
   private void add(Object item) throws InterruptedException {
-    if (!shared) {
-      current[count++] = item;
-      if (count == batchSize) {
-        send(current, count, true);
-        current = new Object[batchSize];
-        count = 0;
-      }
-      return;
-    }
-    taken++;
-    while (true) {
-      int at = fill.get();
-      if (at == TAKEN) {
-        if (ended) {
-          throw new IllegalStateException(
-              "a source must emit only while its run(emitter) is running: item "
-                  + Checks.describe(item));
-        }
-        Thread.onSpinWait();
-        continue;
-      }
-      if (at == 0) {
+    if (shared) {
+      if (count == 0) {
         firstItemAt = clock.getAsLong();
       }
-      current[at] = item;
-      if (fill.compareAndSet(at, at + 1)) {
-        if (at + 1 == batchSize) {
-          takeAndSend(batchSize, true);
-        }
-        return;
-      }
+      current[count++] = item;
+      // publishes the slot to the watcher: a plain store on x86, no fence
+      TAKEN.setRelease(this, (long) TAKEN.get(this) + 1);
+    } else {
+      current[count++] = item;
+    }
+    if (count == batchSize) {
+      sendFull();
     }
   }
 
-  /** Takes the open batch if it still holds {@code expected} items, and hands it over. */
-  private boolean takeAndSend(int expected, boolean retry) throws InterruptedException {
-    lockHandOver(retry);
-    try {
-      if (!fill.compareAndSet(expected, TAKEN)) {
-        return false;
-      }
-      Object[] items = current;
+  /**
+   * The array is full: hands it over whole, or, if the watcher handed on part of it already, moves
+   * the rest to the front of a fresh array, so that the next batch holds {@code batchSize} items
+   * after the partial one, as if the watcher had opened a fresh array.
+   */
+  private void sendFull() throws InterruptedException {
+    if (!shared) {
+      send(current, count, true);
       current = new Object[batchSize];
-      fill.set(0);
-      sendLocked(items, expected, retry);
-      return true;
+      count = 0;
+      return;
+    }
+    lockHandOver(true);
+    try {
+      if (stolen == 0) {
+        Object[] items = current;
+        current = new Object[batchSize];
+        count = 0;
+        opened = (long) TAKEN.get(this);
+        sendLocked(items, batchSize, true);
+        return;
+      }
+      Object[] rest = new Object[batchSize];
+      System.arraycopy(current, stolen, rest, 0, count - stolen);
+      current = rest;
+      count -= stolen;
+      opened += stolen;
+      stolen = 0;
+      firstItemAt = quietSince;
     } finally {
       handOver.unlock();
     }
   }
 
-  /** Called by the watcher: hands over a partial batch whose first item waited long enough. */
+  /**
+   * Called by the watcher: hands on the items of the open batch that it has not handed on yet, if
+   * the first of them waited {@code maxWaitNanos}. Never waits for the hand-over lock: whoever
+   * holds it is handing a batch over already.
+   */
   void flushIfOlder(long now, long maxWaitNanos) throws InterruptedException {
-    int at = fill.get();
-    if (at > 0 && now - firstItemAt >= maxWaitNanos) {
-      takeAndSend(at, false);
+    if (!handOver.tryLock()) {
+      return;
+    }
+    try {
+      if (ended) {
+        return;
+      }
+      int filled = (int) ((long) TAKEN.getAcquire(this) - opened);
+      if (filled == stolen) {
+        quietSince = now;
+        return;
+      }
+      long since = stolen == 0 ? firstItemAt : quietSince;
+      if (now - since < maxWaitNanos) {
+        return;
+      }
+      Object[] items = Arrays.copyOfRange(current, stolen, filled);
+      stolen = filled;
+      quietSince = now;
+      sendLocked(items, items.length, false);
+    } finally {
+      handOver.unlock();
     }
   }
 
@@ -294,17 +365,20 @@ final class Feeder {
     try {
       lockHandOver(true);
       try {
-        int left = shared ? fill.getAndSet(TAKEN) : count;
+        int left = count - stolen;
+        Object[] rest = stolen == 0 ? current : Arrays.copyOfRange(current, stolen, count);
+        stolen = count;
         if (left > 0 && dropLast) {
           itemsIn += left;
           itemsDropped += left;
         } else if (left > 0 && padLast && left < batchSize) {
-          Arrays.fill(current, left, batchSize, padding);
+          Object[] padded = Arrays.copyOf(rest, batchSize);
+          Arrays.fill(padded, left, batchSize, padding);
           itemsPadded += batchSize - left;
           itemsIn -= batchSize - left;
-          sendLocked(current, batchSize, true);
+          sendLocked(padded, batchSize, true);
         } else if (left > 0) {
-          sendLocked(current, left, true);
+          sendLocked(rest, left, true);
         }
         put(Batch.END, true);
       } finally {
@@ -317,13 +391,9 @@ final class Feeder {
     }
   }
 
-  /**
-   * Items taken from the feed so far (stream mode); the watcher's measure of progress. Written
-   * before the fill count's compare-and-set, which publishes it; read after reading that count.
-   */
+  /** Items taken from the feed so far (stream mode); the watcher's measure of progress. */
   long taken() {
-    fill.get();
-    return taken;
+    return (long) TAKEN.getAcquire(this);
   }
 
   /** Whether the feeder is waiting for room downstream rather than for the feed. */

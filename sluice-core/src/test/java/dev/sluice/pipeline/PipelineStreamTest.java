@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -257,6 +258,126 @@ class PipelineStreamTest {
       end.countDown();
       run.await();
       assertThat(written).containsExactly(1, 2, 3);
+    }
+  }
+
+  /**
+   * The watcher hands on the waiting part of the feeder's open batch while the feeder keeps filling
+   * it: an item fed alone after that waits maxBatchWait again (not for the batch to fill, not
+   * forever), and the batch after a partial one still holds batchSize items, without duplicates.
+   */
+  @Test
+  void shouldHandOnAnItemFedAloneAfterAPartialBatchAndKeepFullBatchesAfterIt() throws Exception {
+    AtomicLong now = new AtomicLong();
+    BlockingQueue<Integer> feed = new ArrayBlockingQueue<>(1_000);
+    int end = -1;
+    List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+    Pipeline<Integer, Integer> p =
+        Pipeline.<Integer>builder()
+            .batchStep(
+                "sizes",
+                (List<Integer> batch) -> {
+                  batchSizes.add(batch.size());
+                  return batch;
+                })
+            .batchSize(10)
+            .queueSize(100)
+            .maxBatchWait(Duration.ofSeconds(5))
+            .clock(now::get)
+            .build();
+    List<Integer> written = Collections.synchronizedList(new ArrayList<>());
+    Semaphore emitted = new Semaphore(0);
+    Source<Integer> source =
+        emitter -> {
+          for (int item = feed.take(); item != end; item = feed.take()) {
+            emitter.emit(item);
+            emitted.release();
+          }
+        };
+
+    try (PipelineRun run = p.start(source, written::add)) {
+      feed.addAll(List.of(1, 2, 3));
+      assertThat(emitted.tryAcquire(3, 10, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(30);
+      assertThat(written).as("the batch has not waited 5 s yet").isEmpty();
+
+      now.addAndGet(Duration.ofSeconds(5).toNanos());
+      await(() -> written.size() == 3);
+
+      feed.add(4);
+      assertThat(emitted.tryAcquire(1, 10, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(30);
+      assertThat(written)
+          .as("4 came after the partial batch: it waits 5 s of its own")
+          .containsExactly(1, 2, 3);
+
+      now.addAndGet(Duration.ofSeconds(5).toNanos());
+      await(() -> written.size() == 4);
+
+      // 4 and 3 more fill the array's 10 slots; the next batch must still get 10 items
+      for (int i = 5; i <= 14; i++) {
+        feed.add(i);
+      }
+      await(() -> written.size() == 14);
+      assertThat(batchSizes).containsExactly(3, 1, 10);
+
+      feed.add(15);
+      feed.add(end);
+      run.await();
+      assertThat(written).isEqualTo(IntStream.rangeClosed(1, 15).boxed().toList());
+      assertThat(batchSizes).containsExactly(3, 1, 10, 1);
+      assertThat(run.metrics().itemsIn()).isEqualTo(15);
+    }
+  }
+
+  /** After a partial hand-on, the feed's last batch is padded (or dropped) as it would be alone. */
+  @Test
+  void shouldPadAndDropOnlyTheItemsLeftAfterAPartialBatch() throws Exception {
+    for (boolean pad : new boolean[] {true, false}) {
+      AtomicLong now = new AtomicLong();
+      CountDownLatch emitted = new CountDownLatch(1);
+      CountDownLatch more = new CountDownLatch(1);
+      PipelineBuilder<Integer, Integer> builder =
+          Pipeline.<Integer>builder()
+              .step("id", x -> x)
+              .batchSize(4)
+              .queueSize(8)
+              .maxBatchWait(Duration.ofSeconds(5))
+              .clock(now::get);
+      Pipeline<Integer, Integer> p =
+          pad ? builder.padWith(0).build() : builder.lastBatch(Pipeline.LastBatch.DROP).build();
+      List<Integer> written = Collections.synchronizedList(new ArrayList<>());
+
+      try (PipelineRun run =
+          p.start(
+              emitter -> {
+                for (int i = 1; i <= 3; i++) {
+                  emitter.emit(i);
+                }
+                emitted.countDown();
+                more.await();
+                for (int i = 4; i <= 9; i++) {
+                  emitter.emit(i);
+                }
+              },
+              written::add)) {
+        assertThat(emitted.await(10, TimeUnit.SECONDS)).isTrue();
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        await(() -> written.size() == 3);
+        more.countDown();
+        run.await();
+
+        // 1..3 went early; 4..7 make a full batch; 8 and 9 are the short last batch
+        PipelineMetrics metrics = run.metrics();
+        if (pad) {
+          assertThat(written).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0);
+          assertThat(metrics.itemsPadded()).isEqualTo(2);
+        } else {
+          assertThat(written).containsExactly(1, 2, 3, 4, 5, 6, 7);
+          assertThat(metrics.itemsDropped()).isEqualTo(2);
+        }
+        assertThat(metrics.itemsIn()).isEqualTo(9);
+      }
     }
   }
 
