@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Pipeline throughput against baselines measured in the same process (DESIGN §6).
@@ -21,6 +23,11 @@ import java.util.Locale;
  *   <li>Trivial: three cheap map steps, one worker each, over 10,000,000 boxed integers in batches,
  *       against a plain loop applying the same three lambdas into a list. Target: ≥ 25% of the
  *       loop's rate. The same pipeline with {@code chaining(true)} is reported beside it.
+ *   <li>Trivial, stream mode: the same steps fed by a counting iterator into a summing sink,
+ *       against the same loop; references: a one-thread loop that stores each step's boxes in batch
+ *       arrays as the pipeline must, and the chained pipeline. Target: ≥ 25% of the loop's rate.
+ *       {@code PipelineBench stream} runs this scenario alone and draws {@code
+ *       pipeline-stream.png}.
  *   <li>CPU-heavy: one step that spends ~20 µs of arithmetic per item, with 1 and with 2 workers.
  *       Target: 2 workers ≥ 1.6× one worker on a machine with 2 physical cores.
  * </ol>
@@ -51,28 +58,36 @@ public final class PipelineBench {
   /**
    * Runs both scenarios and prints their figures.
    *
-   * @param args ignored
+   * @param args none for every scenario; {@code stream} for the stream-mode scenario alone
    * @throws Exception if a run fails
    */
   public static void main(String[] args) throws Exception {
     printMachine();
+    if (args.length > 0 && args[0].equals("stream")) {
+      System.out.println("load average (1, 5, 15 min) before: " + Measure.load());
+      trivialStream(trivialSteps().build(), trivialSteps().chaining(true).build());
+      System.out.println("load average (1, 5, 15 min) after: " + Measure.load());
+      return;
+    }
     trivial();
     heavy();
   }
 
+  private static PipelineBuilder<Integer, Integer> trivialSteps() {
+    return Pipeline.<Integer>builder()
+        .step("add", ADD)
+        .step("times", TIMES)
+        .step("xor", XOR)
+        .batchSize(BATCH)
+        .queueSize(QUEUE);
+  }
+
   private static void trivial() throws Exception {
-    PipelineBuilder<Integer, Integer> steps =
-        Pipeline.<Integer>builder()
-            .step("add", ADD)
-            .step("times", TIMES)
-            .step("xor", XOR)
-            .batchSize(BATCH)
-            .queueSize(QUEUE);
-    Pipeline<Integer, Integer> pipeline = steps.build();
+    Pipeline<Integer, Integer> pipeline = trivialSteps().build();
     // the reference: the same three steps chained on one thread
-    Pipeline<Integer, Integer> chained = steps.chaining(true).build();
+    Pipeline<Integer, Integer> chained = trivialSteps().chaining(true).build();
     trivialList(pipeline, chained);
-    trivialStream(pipeline);
+    trivialStream(pipeline, chained);
   }
 
   /**
@@ -132,15 +147,32 @@ public final class PipelineBench {
    * The same steps in stream mode: integers counted up by an iterator, outputs folded by a sink;
    * nothing is retained, so the figure is the pipeline's cost rather than the collector's copying
    * of 20 million retained boxes.
+   *
+   * <p>Reference "boxed loop": the same work on the calling thread alone, but with each step's
+   * outputs stored in a batch array of {@code BATCH} items, pass by pass, as the pipeline must
+   * store them to hand them on. The plain loop's JIT keeps every intermediate {@code Integer} in a
+   * register (escape analysis removes the four boxes per item); the boxed loop cannot, so it shows
+   * what the boxes cost before any hand-over between threads. Reference "chained": the pipeline
+   * with its three steps on one thread.
    */
-  private static void trivialStream(Pipeline<Integer, Integer> pipeline) throws Exception {
+  private static void trivialStream(
+      Pipeline<Integer, Integer> pipeline, Pipeline<Integer, Integer> chained) throws Exception {
     System.out.printf(
         Locale.ROOT,
-        "%nTrivial, stream mode: the same pipeline, feed = counting iterator, sink = sum%n");
+        "%nTrivial, stream mode: the same pipeline, feed = counting iterator over %,d Integers,"
+            + " sink = sum; batchSize %d, queueSize %d, ordered; threads: feed + 3 steps +"
+            + " caller (sink)%n",
+        ITEMS,
+        BATCH,
+        QUEUE);
     long[] loopNanos = new long[RUNS];
+    long[] boxedNanos = new long[RUNS];
     long[] pipeNanos = new long[RUNS];
+    long[] chainedNanos = new long[RUNS];
     long[] loopCpu = new long[RUNS];
+    long[] boxedCpu = new long[RUNS];
     long[] pipeCpu = new long[RUNS];
+    long[] chainedCpu = new long[RUNS];
     for (int i = -WARMUP; i < RUNS; i++) {
       Sum looped = new Sum();
       long loop =
@@ -152,24 +184,83 @@ public final class PipelineBench {
               },
               loopCpu,
               i);
+      Sum boxedSum = new Sum();
+      long boxed = timed(() -> boxedLoop(new Counter(ITEMS), boxedSum), boxedCpu, i);
       Sum piped = new Sum();
       long pipe = timed(() -> pipeline.stream(new Counter(ITEMS), piped), pipeCpu, i);
-      if (looped.sum != piped.sum) {
+      Sum chainedSum = new Sum();
+      long together = timed(() -> chained.stream(new Counter(ITEMS), chainedSum), chainedCpu, i);
+      if (looped.sum != piped.sum || looped.sum != boxedSum.sum || looped.sum != chainedSum.sum) {
         throw new AssertionError("pipeline and loop disagree");
       }
       if (i >= 0) {
         loopNanos[i] = loop;
+        boxedNanos[i] = boxed;
         pipeNanos[i] = pipe;
+        chainedNanos[i] = together;
       }
     }
     report("plain loop", ITEMS, loopNanos, loopCpu);
+    report("boxed loop", ITEMS, boxedNanos, boxedCpu);
     report("pipeline", ITEMS, pipeNanos, pipeCpu);
+    report("chained", ITEMS, chainedNanos, chainedCpu);
     double ratio = (double) median(loopNanos) / median(pipeNanos);
+    double boxedRatio = (double) median(loopNanos) / median(boxedNanos);
+    double chainedRatio = (double) median(loopNanos) / median(chainedNanos);
     System.out.printf(
         Locale.ROOT,
-        "  ratio pipeline/loop = %.2f (target >= 0.25: %s)%n",
+        "  ratio pipeline/loop = %.3f (target >= 0.25: %s)%n",
         ratio,
         ratio >= 0.25 ? "met" : "NOT met");
+    System.out.printf(
+        Locale.ROOT,
+        "  reference: boxed loop/loop = %.3f (one thread, the same boxes, no hand-over);"
+            + " pipeline/boxed loop = %.2f%n",
+        boxedRatio,
+        (double) median(boxedNanos) / median(pipeNanos));
+    System.out.printf(
+        Locale.ROOT,
+        "  reference: chained pipeline/loop = %.3f (the 3 steps on one thread)%n",
+        chainedRatio);
+    Map<String, Double> bars = new LinkedHashMap<>();
+    bars.put("pipeline", ratio);
+    bars.put("chained pipeline", chainedRatio);
+    bars.put("boxed loop, 1 thread", boxedRatio);
+    bars.put("target", 0.25);
+    Charts.bars(
+        "pipeline-stream",
+        String.format(
+            Locale.ROOT,
+            "Stream mode, 3 trivial steps, %,d items: rate / plain loop's (load %s)",
+            ITEMS,
+            Measure.load()),
+        "ratio to the plain loop",
+        bars);
+  }
+
+  /**
+   * The plain loop's work, with each step's outputs stored in a batch array, as a pipeline must.
+   */
+  private static void boxedLoop(Iterator<Integer> feed, Sum sum) throws Exception {
+    while (feed.hasNext()) {
+      Object[] batch = new Object[BATCH];
+      int size = 0;
+      while (size < BATCH && feed.hasNext()) {
+        batch[size++] = feed.next();
+      }
+      for (int i = 0; i < size; i++) {
+        batch[i] = ADD.apply((Integer) batch[i]);
+      }
+      for (int i = 0; i < size; i++) {
+        batch[i] = TIMES.apply((Integer) batch[i]);
+      }
+      for (int i = 0; i < size; i++) {
+        batch[i] = XOR.apply((Integer) batch[i]);
+      }
+      for (int i = 0; i < size; i++) {
+        sum.write((Integer) batch[i]);
+      }
+    }
   }
 
   private static final class Counter implements Iterator<Integer> {
