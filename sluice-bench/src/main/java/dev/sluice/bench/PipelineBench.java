@@ -223,9 +223,9 @@ public final class PipelineBench {
         "  reference: chained pipeline/loop = %.3f (the 3 steps on one thread)%n",
         chainedRatio);
     Map<String, Double> bars = new LinkedHashMap<>();
-    bars.put("pipeline", ratio);
-    bars.put("chained pipeline", chainedRatio);
-    bars.put("boxed loop, 1 thread", boxedRatio);
+    bars.put("pipeline", round3(ratio));
+    bars.put("chained pipeline", round3(chainedRatio));
+    bars.put("boxed loop, 1 thread", round3(boxedRatio));
     bars.put("target", 0.25);
     Charts.bars(
         "pipeline-stream",
@@ -236,6 +236,10 @@ public final class PipelineBench {
             Measure.load()),
         "ratio to the plain loop",
         bars);
+  }
+
+  private static double round3(double value) {
+    return Math.round(value * 1000) / 1000.0;
   }
 
   /**
