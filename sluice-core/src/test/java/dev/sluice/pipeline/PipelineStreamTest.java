@@ -222,19 +222,23 @@ class PipelineStreamTest {
     assertThat(written).containsExactly(1, 2, 3);
   }
 
+  /** One identity step; a partial batch is handed on after 5 s of {@code now}. */
+  private static PipelineBuilder<Integer, Integer> identityWaiting5s(
+      int batchSize, int queueSize, AtomicLong now) {
+    return Pipeline.<Integer>builder()
+        .step("id", x -> x)
+        .batchSize(batchSize)
+        .queueSize(queueSize)
+        .maxBatchWait(Duration.ofSeconds(5))
+        .clock(now::get);
+  }
+
   @Test
   void shouldHandOnAPartialBatchAfterMaxBatchWait() throws Exception {
     AtomicLong now = new AtomicLong();
     CountDownLatch emitted = new CountDownLatch(1);
     CountDownLatch end = new CountDownLatch(1);
-    Pipeline<Integer, Integer> p =
-        Pipeline.<Integer>builder()
-            .step("id", x -> x)
-            .batchSize(100)
-            .queueSize(100)
-            .maxBatchWait(Duration.ofSeconds(5))
-            .clock(now::get)
-            .build();
+    Pipeline<Integer, Integer> p = identityWaiting5s(100, 100, now).build();
     List<Integer> written = Collections.synchronizedList(new ArrayList<>());
 
     try (PipelineRun run =
@@ -337,13 +341,7 @@ class PipelineStreamTest {
       AtomicLong now = new AtomicLong();
       CountDownLatch emitted = new CountDownLatch(1);
       CountDownLatch more = new CountDownLatch(1);
-      PipelineBuilder<Integer, Integer> builder =
-          Pipeline.<Integer>builder()
-              .step("id", x -> x)
-              .batchSize(4)
-              .queueSize(8)
-              .maxBatchWait(Duration.ofSeconds(5))
-              .clock(now::get);
+      PipelineBuilder<Integer, Integer> builder = identityWaiting5s(4, 8, now);
       Pipeline<Integer, Integer> p =
           pad ? builder.padWith(0).build() : builder.lastBatch(Pipeline.LastBatch.DROP).build();
       List<Integer> written = Collections.synchronizedList(new ArrayList<>());
