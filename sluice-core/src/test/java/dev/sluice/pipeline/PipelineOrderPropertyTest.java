@@ -75,4 +75,48 @@ class PipelineOrderPropertyTest {
     assertThat(expected).as("the property needs outputs to compare").isNotEmpty();
     assertThat(p.transform(items)).isEqualTo(expected);
   }
+
+  /**
+   * Stream mode with partial batches handed on by the watcher while the feed thread keeps filling
+   * the same batch: pauses in the feed (chosen by the seed) let {@code maxBatchWait} expire at
+   * varying points of a batch. Nothing is lost, duplicated or reordered, and a dropped last batch
+   * is shorter than a batch.
+   */
+  @Property(tries = 40)
+  void streamOutputsComeInOrderWhilePartialBatchesAreHandedOn(
+      @ForAll @IntRange(min = 1, max = 3000) int count,
+      @ForAll @IntRange(min = 2, max = 17) int batchSize,
+      @ForAll @IntRange(min = 1, max = 3) int queueBatches,
+      @ForAll @IntRange(min = 1, max = 3) int workers,
+      @ForAll @IntRange(min = 50, max = 2000) int maxWaitMicros,
+      @ForAll boolean dropLast,
+      @ForAll long seed) {
+    PipelineBuilder<Integer, Integer> builder =
+        Pipeline.<Integer>builder()
+            .step("inc", workers, x -> x + 1)
+            .batchSize(batchSize)
+            .queueSize(batchSize * queueBatches)
+            .maxBatchWait(java.time.Duration.ofNanos(maxWaitMicros * 1_000L));
+    Pipeline<Integer, Integer> p =
+        dropLast ? builder.lastBatch(Pipeline.LastBatch.DROP).build() : builder.build();
+    List<Integer> written = new ArrayList<>();
+
+    p.stream(
+        emitter -> {
+          for (int i = 0; i < count; i++) {
+            emitter.emit(i);
+            uneven(i, seed);
+          }
+        },
+        written::add);
+
+    for (int i = 0; i < written.size(); i++) {
+      assertThat(written.get(i)).as("output %d", i).isEqualTo(i + 1);
+    }
+    if (dropLast) {
+      assertThat(count - written.size()).isBetween(0, batchSize - 1);
+    } else {
+      assertThat(written).hasSize(count);
+    }
+  }
 }
