@@ -30,7 +30,7 @@ public final class DataflowBench {
   private static final long SEED = 20_240_806L;
   private static final int VOCABULARY = 50_000;
 
-  private static final Dataflow<String, KV<String, Long>> WORD_COUNT =
+  static final Dataflow<String, KV<String, Long>> WORD_COUNT =
       Dataflow.<String>builder()
           .flatMap(DataflowBench::words)
           .map(word -> KV.of(word, 1L))
@@ -145,12 +145,12 @@ public final class DataflowBench {
     Map<String, Long> count(List<String> lines);
   }
 
-  private static Iterable<Epoched<String>> batch(List<String> lines) {
+  static Iterable<Epoched<String>> batch(List<String> lines) {
     return Inputs.singleBatch(lines);
   }
 
   /** The baseline: one thread, one HashMap, the same split and reducer. */
-  private static Map<String, Long> baseline(List<String> lines) {
+  static Map<String, Long> baseline(List<String> lines) {
     Map<String, Long> counts = new HashMap<>();
     for (String line : lines) {
       for (String word : words(line)) {
@@ -161,7 +161,7 @@ public final class DataflowBench {
   }
 
   /** spawnCluster: worker i reads the i-th contiguous share of the lines. */
-  private static Map<String, Long> spawn(List<String> lines, int workers) {
+  static Map<String, Long> spawn(List<String> lines, int workers) {
     List<List<Epoched<KV<String, Long>>>> outputs = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       outputs.add(new ArrayList<>());
@@ -181,7 +181,7 @@ public final class DataflowBench {
     return counts;
   }
 
-  private static Map<String, Long> toMap(List<Epoched<KV<String, Long>>> pairs) {
+  static Map<String, Long> toMap(List<Epoched<KV<String, Long>>> pairs) {
     Map<String, Long> counts = new HashMap<>();
     for (Epoched<KV<String, Long>> pair : pairs) {
       counts.put(pair.item().key(), pair.item().value());
