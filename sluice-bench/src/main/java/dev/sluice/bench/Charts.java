@@ -108,6 +108,19 @@ public final class Charts {
     return write(chart, name);
   }
 
+  /**
+   * The bars of {@link #bars}, given as label, value, label, value, ... in order.
+   *
+   * @param labelsAndValues alternating {@code String} labels and {@code Number} values
+   */
+  static Map<String, Double> values(Object... labelsAndValues) {
+    Map<String, Double> bars = new java.util.LinkedHashMap<>();
+    for (int i = 0; i + 1 < labelsAndValues.length; i += 2) {
+      bars.put((String) labelsAndValues[i], ((Number) labelsAndValues[i + 1]).doubleValue());
+    }
+    return bars;
+  }
+
   private static Path write(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String name) {
     if (!name.matches("[a-z0-9][a-z0-9-]*")) {
       throw new IllegalArgumentException(

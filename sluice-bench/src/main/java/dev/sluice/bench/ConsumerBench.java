@@ -166,6 +166,15 @@ public final class ConsumerBench {
         me / mb,
         Measure.median(ratios),
         String.join(" ", e2e.stream().map(Measure::rate).toList()));
+    Charts.bars(
+        "consumer",
+        "Produce + consume end to end vs raw sqlite-jdbc insert (median of " + runs + " rounds)",
+        "thousand records/s",
+        Charts.values(
+            "raw sqlite-jdbc insert (baseline)",
+            Math.round(mb / 1000),
+            "Sluice end to end",
+            Math.round(me / 1000)));
   }
 
   /** One end-to-end run: records per second and a line saying when each side finished. */

@@ -132,6 +132,29 @@ public final class DataflowBench {
           format(entry.getValue()));
     }
     double two = Measure.median(seconds.get("dataflow spawnCluster, 1x2 workers"));
+    System.out.println();
+    System.out.println(
+        "| scenario | median time | words/s | vs baseline | vs 1 worker | runs (s) |");
+    System.out.println("|---|---:|---:|---:|---:|---|");
+    Map<String, Double> bars = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Double>> entry : seconds.entrySet()) {
+      double median = Measure.median(entry.getValue());
+      bars.put(entry.getKey(), Math.round(100 * base / median) / 100.0);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.3f s | %s | %.2f | %.2f | %s |%n",
+          entry.getKey(),
+          median,
+          Measure.rate(words / median),
+          base / median,
+          one / median,
+          format(entry.getValue()));
+    }
+    Charts.bars(
+        "dataflow",
+        "Dataflow word count vs a HashMap loop (ratio of medians of " + runs + " rounds)",
+        "ratio to the HashMap loop",
+        bars);
     System.out.printf(
         Locale.ROOT,
         "targets: 1 worker >= 30%% of baseline: %.0f%% (%s); 2 workers faster than 1: %.2fx (%s)%n",

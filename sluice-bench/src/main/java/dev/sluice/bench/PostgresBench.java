@@ -201,6 +201,15 @@ public final class PostgresBench {
         Measure.median(mine) / Measure.median(base),
         runs,
         records);
+    Charts.bars(
+        "postgres-append",
+        "PostgreSQL store: appendAll vs raw executeBatch (thousand records/s, median)",
+        "thousand records/s",
+        Charts.values(
+            "raw pgjdbc executeBatch (baseline)",
+            Math.round(Measure.median(base) / 1000),
+            "Sluice appendAll",
+            Math.round(Measure.median(mine) / 1000)));
   }
 
   private void endToEnd(int runs) throws Exception {
@@ -248,6 +257,15 @@ public final class PostgresBench {
         Measure.median(mine) / Measure.median(base),
         runs,
         records);
+    Charts.bars(
+        "postgres-e2e",
+        "PostgreSQL store: produce + consume vs raw insert (thousand records/s, median)",
+        "thousand records/s",
+        Charts.values(
+            "raw pgjdbc executeBatch (baseline)",
+            Math.round(Measure.median(base) / 1000),
+            "Sluice produce + consume",
+            Math.round(Measure.median(mine) / 1000)));
   }
 
   private static long committed(EventStream<?> s) {
@@ -290,6 +308,15 @@ public final class PostgresBench {
         Measure.median(four) / Measure.median(one),
         runs,
         records);
+    Charts.bars(
+        "postgres-scale",
+        "PostgreSQL store: 1 vs 4 consumer processes (records/s, median)",
+        "records/s",
+        Charts.values(
+            "1 process",
+            Math.round(Measure.median(one)),
+            "4 processes",
+            Math.round(Measure.median(four))));
   }
 
   /** Starts {@code processes} consumer JVMs of a new group; records/s until it committed all. */

@@ -108,9 +108,12 @@ public final class SuiteBench {
               List.of("8", "5", "1")));
 
   private static final Pattern CHART = Pattern.compile("^chart: (.+\\.png)\\s*$");
+
+  /** Lines worth quoting beside the tables: machine, load, payload, results, targets, ratios. */
   private static final Pattern CONTEXT =
       Pattern.compile(
-          "(?i)^(cpu|jvm|lscpu|load|payload|machine|runs?)\\b.*|.*\\bload (before|after)\\b.*");
+          "(?i)^(cpu|jvm|lscpu|load|payload|machine|runs?|result|targets?)\\b.*"
+              + "|.*\\bload (before|after)\\b.*|.*\\b(ratio|speed-up)\\b.*=.*|^Sluice .* / .*");
 
   private SuiteBench() {}
 
@@ -314,7 +317,7 @@ public final class SuiteBench {
         if (Files.exists(charts.resolve(file)) && !images.contains(file)) {
           images.add(file);
         }
-      } else if (CONTEXT.matcher(trimmed).matches() && context.size() < 12) {
+      } else if (CONTEXT.matcher(trimmed).matches() && context.size() < 20) {
         context.add(trimmed);
       }
     }
