@@ -197,21 +197,28 @@ public final class PeersLogBench {
       durability.put(p.name(), p.durability());
     }
     double sluice = Measure.median(rates.values().iterator().next());
+    List<Double> sluiceRuns = rates.values().iterator().next();
     System.out.println(
         "| peer | durability of a returned append | records/s end to end (median) |"
-            + " Sluice NORMAL / peer | runs (records/s) |");
-    System.out.println("|---|---|---:|---:|---|");
+            + " Sluice NORMAL / peer, ratio of medians | median of per-round ratios |"
+            + " runs (records/s) |");
+    System.out.println("|---|---|---:|---:|---:|---|");
     Map<String, Double> bars = new LinkedHashMap<>();
     for (var e : rates.entrySet()) {
       double m = Measure.median(e.getValue());
+      List<Double> paired = new ArrayList<>();
+      for (int i = 0; i < e.getValue().size(); i++) {
+        paired.add(sluiceRuns.get(i) / e.getValue().get(i));
+      }
       bars.put(e.getKey(), Math.round(m / 1000.0) * 1.0);
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %.2f | %s |%n",
+          "| %s | %s | %s | %.2f | %.2f | %s |%n",
           e.getKey(),
           durability.get(e.getKey()),
           Measure.rate(m),
           sluice / m,
+          Measure.median(paired),
           String.join(" ", e.getValue().stream().map(Measure::rate).toList()));
     }
     List<String> names = new ArrayList<>(rates.keySet());
