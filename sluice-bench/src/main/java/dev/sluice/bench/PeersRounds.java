@@ -64,9 +64,10 @@ final class PeersRounds {
     double base = Measure.median(seconds.values().iterator().next());
     System.out.printf(
         Locale.ROOT,
-        "| scenario | median time | %s/s (median) | ratio to the first row | runs (s) |%n",
+        "| scenario | median time | %s/s (median) | ratio to the first row | fastest run |"
+            + " runs (s) |%n",
         unit);
-    System.out.println("|---|---:|---:|---:|---|");
+    System.out.println("|---|---:|---:|---:|---:|---|");
     Map<String, Double> bars = new LinkedHashMap<>();
     for (var e : seconds.entrySet()) {
       double m = Measure.median(e.getValue());
@@ -77,11 +78,12 @@ final class PeersRounds {
       }
       System.out.printf(
           Locale.ROOT,
-          "| %s | %.3f s | %s | %.2f | %s |%n",
+          "| %s | %.3f s | %s | %.2f | %.3f s | %s |%n",
           e.getKey(),
           m,
           Measure.rate(items / m),
           base / m,
+          e.getValue().stream().mapToDouble(Double::doubleValue).min().orElse(0),
           runs);
     }
     Charts.bars(chart, title, "ratio to " + seconds.keySet().iterator().next(), bars);
