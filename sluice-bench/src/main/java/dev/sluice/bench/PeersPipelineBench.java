@@ -44,7 +44,6 @@ public final class PeersPipelineBench {
     int items = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    String loadBefore = Measure.load();
     List<Integer> input = new ArrayList<>(items);
     for (int i = 0; i < items; i++) {
       input.add(i);
@@ -109,26 +108,19 @@ public final class PeersPipelineBench {
         runs,
         THREADS);
     Map<String, List<Double>> seconds =
-        PeersRounds.seconds(
+        PeersRounds.measure(
             scenarios,
             warmups,
             runs,
-            (name, result) -> {
-              if (!expected.equals(result)) {
-                throw new IllegalStateException(name + " gave another output than the loop");
-              }
-            });
+            expected,
+            items,
+            "items",
+            "peers-pipeline",
+            String.format(
+                Locale.ROOT,
+                "3 steps over %,d boxed Integers, ordered output (ratio to a plain loop)",
+                items));
     pool.shutdown();
-    PeersRounds.printMachine(loadBefore);
-    PeersRounds.report(
-        seconds,
-        items,
-        "items",
-        "peers-pipeline",
-        String.format(
-            Locale.ROOT,
-            "3 steps over %,d boxed Integers, ordered output (ratio to a plain loop)",
-            items));
     String sluice = "Sluice pipeline, 3 stages";
     System.out.printf(
         Locale.ROOT,

@@ -26,6 +26,36 @@ final class PeersRounds {
 
   private PeersRounds() {}
 
+  /**
+   * Runs the rounds, checking every result against {@code expected} (the baseline's), then prints
+   * the machine, the table and the chart; returns each scenario's seconds, in scenario order.
+   */
+  static Map<String, List<Double>> measure(
+      Map<String, Scenario> scenarios,
+      int warmups,
+      int runs,
+      Object expected,
+      long items,
+      String unit,
+      String chart,
+      String title)
+      throws Exception {
+    String loadBefore = Measure.load();
+    Map<String, List<Double>> seconds =
+        seconds(
+            scenarios,
+            warmups,
+            runs,
+            (name, result) -> {
+              if (!expected.equals(result)) {
+                throw new IllegalStateException(name + " gave another result than the baseline");
+              }
+            });
+    printMachine(loadBefore);
+    report(seconds, items, unit, chart, title);
+    return seconds;
+  }
+
   /** Runs the rounds; returns each scenario's measured wall-clock seconds, in scenario order. */
   static Map<String, List<Double>> seconds(
       Map<String, Scenario> scenarios, int warmups, int runs, Check check) throws Exception {

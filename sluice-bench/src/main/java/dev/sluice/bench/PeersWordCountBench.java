@@ -29,7 +29,6 @@ public final class PeersWordCountBench {
     int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 32;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-    String loadBefore = Measure.load();
     List<String> lines = DataflowBench.text(megabytes * 1_000_000L);
     long words = 0;
     for (String line : lines) {
@@ -61,23 +60,16 @@ public final class PeersWordCountBench {
         warmups,
         runs);
     Map<String, List<Double>> seconds =
-        PeersRounds.seconds(
+        PeersRounds.measure(
             scenarios,
             warmups,
             runs,
-            (name, result) -> {
-              if (!expected.equals(result)) {
-                throw new IllegalStateException(name + " counted differently from the loop");
-              }
-            });
+            expected,
+            words,
+            "words",
+            "peers-wordcount",
+            "Word count (ratio to a plain HashMap loop, higher is faster)");
     pool.shutdown();
-    PeersRounds.printMachine(loadBefore);
-    PeersRounds.report(
-        seconds,
-        words,
-        "words",
-        "peers-wordcount",
-        "Word count (ratio to a plain HashMap loop, higher is faster)");
     System.out.printf(
         Locale.ROOT,
         "Sluice dataflow / Java streams: 1 thread %.2f, 2 threads %.2f%n",

@@ -201,15 +201,12 @@ public final class PostgresBench {
         Measure.median(mine) / Measure.median(base),
         runs,
         records);
-    Charts.bars(
+    chartAgainstRaw(
         "postgres-append",
         "PostgreSQL store: appendAll vs raw executeBatch (thousand records/s, median)",
-        "thousand records/s",
-        Charts.values(
-            "raw pgjdbc executeBatch (baseline)",
-            Math.round(Measure.median(base) / 1000),
-            "Sluice appendAll",
-            Math.round(Measure.median(mine) / 1000)));
+        base,
+        "Sluice appendAll",
+        mine);
   }
 
   private void endToEnd(int runs) throws Exception {
@@ -257,14 +254,25 @@ public final class PostgresBench {
         Measure.median(mine) / Measure.median(base),
         runs,
         records);
-    Charts.bars(
+    chartAgainstRaw(
         "postgres-e2e",
         "PostgreSQL store: produce + consume vs raw insert (thousand records/s, median)",
+        base,
+        "Sluice produce + consume",
+        mine);
+  }
+
+  /** A chart of the raw pgjdbc baseline's median beside Sluice's, in thousand records/s. */
+  private static void chartAgainstRaw(
+      String name, String title, List<Double> base, String label, List<Double> mine) {
+    Charts.bars(
+        name,
+        title,
         "thousand records/s",
         Charts.values(
             "raw pgjdbc executeBatch (baseline)",
             Math.round(Measure.median(base) / 1000),
-            "Sluice produce + consume",
+            label,
             Math.round(Measure.median(mine) / 1000)));
   }
 
