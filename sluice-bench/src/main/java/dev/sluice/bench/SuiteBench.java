@@ -200,11 +200,11 @@ public final class SuiteBench {
       }
       console.printf(
           Locale.ROOT,
-          "[%d/%d] %s %s: started at %s (load %s)%n",
+          "[%d/%d] %s%s: started at %s (load %s)%n",
           index,
           entries.size(),
           entry.name(),
-          String.join(" ", args),
+          args.isEmpty() ? "" : " " + String.join(" ", args),
           Instant.now().truncatedTo(ChronoUnit.SECONDS),
           Measure.load());
       long start = System.nanoTime();
