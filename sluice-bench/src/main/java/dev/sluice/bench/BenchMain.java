@@ -22,6 +22,10 @@ public final class BenchMain {
     BENCHMARKS.put("purge", "dev.sluice.bench.PurgeBench");
     BENCHMARKS.put("server", "dev.sluice.bench.ServerBench");
     BENCHMARKS.put("postgres", "dev.sluice.bench.PostgresBench");
+    BENCHMARKS.put("peers-log", "dev.sluice.bench.PeersLogBench");
+    BENCHMARKS.put("peers-pipeline", "dev.sluice.bench.PeersPipelineBench");
+    BENCHMARKS.put("peers-wordcount", "dev.sluice.bench.PeersWordCountBench");
+    BENCHMARKS.put("suite", "dev.sluice.bench.SuiteBench");
   }
 
   private BenchMain() {}

@@ -51,10 +51,13 @@ public final class Charts {
    */
   public static Path bars(String name, String title, String yLabel, Map<String, Double> bars) {
     System.setProperty("java.awt.headless", "true");
+    int longest = bars.keySet().stream().mapToInt(String::length).max().orElse(0);
+    boolean rotate = bars.size() > 4 || longest * bars.size() > 90;
     CategoryChart chart =
         new CategoryChartBuilder()
             .width(WIDTH)
-            .height(HEIGHT)
+            // rotated labels take height from the bars: give it back
+            .height(rotate ? HEIGHT + 4 * Math.min(longest, 60) : HEIGHT)
             .title(title)
             .xAxisTitle("")
             .yAxisTitle(yLabel)
@@ -62,7 +65,8 @@ public final class Charts {
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setLabelsVisible(true);
-    chart.getStyler().setXAxisLabelRotation(bars.size() > 4 ? 20 : 0);
+    chart.getStyler().setDecimalPattern("#,##0.##");
+    chart.getStyler().setXAxisLabelRotation(rotate ? 30 : 0);
     chart.addSeries(yLabel, new ArrayList<>(bars.keySet()), new ArrayList<>(bars.values()));
     return write(chart, name);
   }
@@ -102,6 +106,19 @@ public final class Charts {
       chart.addSeries(e.getKey(), xs, ys);
     }
     return write(chart, name);
+  }
+
+  /**
+   * The bars of {@link #bars}, given as label, value, label, value, ... in order.
+   *
+   * @param labelsAndValues alternating {@code String} labels and {@code Number} values
+   */
+  static Map<String, Double> values(Object... labelsAndValues) {
+    Map<String, Double> bars = new java.util.LinkedHashMap<>();
+    for (int i = 0; i + 1 < labelsAndValues.length; i += 2) {
+      bars.put((String) labelsAndValues[i], ((Number) labelsAndValues[i + 1]).doubleValue());
+    }
+    return bars;
   }
 
   private static Path write(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String name) {

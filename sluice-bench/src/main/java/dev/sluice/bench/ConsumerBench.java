@@ -120,9 +120,9 @@ public final class ConsumerBench {
         Result r;
         if (round % 2 == 0) {
           b = AppendBench.rawBatch(raw, 2_000_000 + streamCounter++, encoded, n);
-          r = endToEnd(store, n);
+          r = endToEnd(store, "e2e-" + streamCounter++, payloads, n);
         } else {
-          r = endToEnd(store, n);
+          r = endToEnd(store, "e2e-" + streamCounter++, payloads, n);
           b = AppendBench.rawBatch(raw, 2_000_000 + streamCounter++, encoded, n);
         }
         System.out.printf(
@@ -166,12 +166,28 @@ public final class ConsumerBench {
         me / mb,
         Measure.median(ratios),
         String.join(" ", e2e.stream().map(Measure::rate).toList()));
+    Charts.bars(
+        "consumer",
+        "Produce + consume end to end vs raw sqlite-jdbc insert (median of " + runs + " rounds)",
+        "thousand records/s",
+        Charts.values(
+            "raw sqlite-jdbc insert (baseline)",
+            Math.round(mb / 1000),
+            "Sluice end to end",
+            Math.round(me / 1000)));
   }
 
-  private record Result(double rate, String note) {}
+  /** One end-to-end run: records per second and a line saying when each side finished. */
+  record Result(double rate, String note) {}
 
-  private Result endToEnd(Store store, int records) throws Exception {
-    String name = "e2e-" + streamCounter++;
+  /**
+   * One end-to-end run into a new stream {@code name}: a producer thread appends {@code records} of
+   * the payloads with {@code appendAll} in batches of 1,000 while a {@code size(1000)} job sums
+   * their {@code id} field; timed from the first append to the group's commit of the last record.
+   * The peers benchmark runs the same code.
+   */
+  static Result endToEnd(Store store, String name, List<Map<String, Object>> payloads, int records)
+      throws Exception {
     EventStream<Map<String, Object>> s = store.stream(name);
     AtomicLong seen = new AtomicLong();
     AtomicLong sum = new AtomicLong();

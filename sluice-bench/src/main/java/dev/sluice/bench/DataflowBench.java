@@ -30,7 +30,7 @@ public final class DataflowBench {
   private static final long SEED = 20_240_806L;
   private static final int VOCABULARY = 50_000;
 
-  private static final Dataflow<String, KV<String, Long>> WORD_COUNT =
+  static final Dataflow<String, KV<String, Long>> WORD_COUNT =
       Dataflow.<String>builder()
           .flatMap(DataflowBench::words)
           .map(word -> KV.of(word, 1L))
@@ -132,6 +132,29 @@ public final class DataflowBench {
           format(entry.getValue()));
     }
     double two = Measure.median(seconds.get("dataflow spawnCluster, 1x2 workers"));
+    System.out.println();
+    System.out.println(
+        "| scenario | median time | words/s | vs baseline | vs 1 worker | runs (s) |");
+    System.out.println("|---|---:|---:|---:|---:|---|");
+    Map<String, Double> bars = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Double>> entry : seconds.entrySet()) {
+      double median = Measure.median(entry.getValue());
+      bars.put(entry.getKey(), Math.round(100 * base / median) / 100.0);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.3f s | %s | %.2f | %.2f | %s |%n",
+          entry.getKey(),
+          median,
+          Measure.rate(words / median),
+          base / median,
+          one / median,
+          format(entry.getValue()));
+    }
+    Charts.bars(
+        "dataflow",
+        "Dataflow word count vs a HashMap loop (ratio of medians of " + runs + " rounds)",
+        "ratio to the HashMap loop",
+        bars);
     System.out.printf(
         Locale.ROOT,
         "targets: 1 worker >= 30%% of baseline: %.0f%% (%s); 2 workers faster than 1: %.2fx (%s)%n",
@@ -145,12 +168,12 @@ public final class DataflowBench {
     Map<String, Long> count(List<String> lines);
   }
 
-  private static Iterable<Epoched<String>> batch(List<String> lines) {
+  static Iterable<Epoched<String>> batch(List<String> lines) {
     return Inputs.singleBatch(lines);
   }
 
   /** The baseline: one thread, one HashMap, the same split and reducer. */
-  private static Map<String, Long> baseline(List<String> lines) {
+  static Map<String, Long> baseline(List<String> lines) {
     Map<String, Long> counts = new HashMap<>();
     for (String line : lines) {
       for (String word : words(line)) {
@@ -161,7 +184,7 @@ public final class DataflowBench {
   }
 
   /** spawnCluster: worker i reads the i-th contiguous share of the lines. */
-  private static Map<String, Long> spawn(List<String> lines, int workers) {
+  static Map<String, Long> spawn(List<String> lines, int workers) {
     List<List<Epoched<KV<String, Long>>>> outputs = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       outputs.add(new ArrayList<>());
@@ -181,7 +204,7 @@ public final class DataflowBench {
     return counts;
   }
 
-  private static Map<String, Long> toMap(List<Epoched<KV<String, Long>>> pairs) {
+  static Map<String, Long> toMap(List<Epoched<KV<String, Long>>> pairs) {
     Map<String, Long> counts = new HashMap<>();
     for (Epoched<KV<String, Long>> pair : pairs) {
       counts.put(pair.item().key(), pair.item().value());

@@ -96,7 +96,24 @@ public final class KafkaBench {
     report(rates, "raw send 1,000 + flush", "appendAll of 1,000", "0.8");
     report(rates, "raw send all + flush", "appendAsync", "0.8");
     report(rates, "raw poll loop, commit per 1,000", "Sluice consumer, windows of 1,000", "0.7");
+    Charts.bars(
+        "kafka",
+        "Kafka store vs the raw Kafka client (ratio of medians of " + rounds + " rounds)",
+        "ratio to the raw client",
+        Charts.values(
+            "appendAll of 1,000 / raw send + flush",
+            ratio(rates, "appendAll of 1,000", "raw send 1,000 + flush"),
+            "appendAsync / raw send all",
+            ratio(rates, "appendAsync", "raw send all + flush"),
+            "consumer / raw poll loop",
+            ratio(rates, "Sluice consumer, windows of 1,000", "raw poll loop, commit per 1,000")));
     b.admin.close();
+  }
+
+  private static double ratio(Map<String, List<Double>> rates, String scenario, String baseline) {
+    return Math.round(
+            100 * Measure.median(rates.get(scenario)) / Measure.median(rates.get(baseline)))
+        / 100.0;
   }
 
   private static void record(String name, Map<String, List<Double>> rates, int round, double r) {

@@ -137,8 +137,11 @@ public final class LatencyBench {
         }
       }
     }
-    report("in one process, append -> handler", all);
-    report("in one process, the producer's append() call alone (context)", appendTimes);
+    report("in one process, append -> handler", all, "latency-local");
+    report(
+        "in one process, the producer's append() call alone (context)",
+        appendTimes,
+        "latency-append-call");
   }
 
   private static void localRun(Store store, String name, long[] lat, long[] app) throws Exception {
@@ -283,7 +286,7 @@ public final class LatencyBench {
         job.close();
       }
     }
-    report("across two processes, round trip / 2", all);
+    report("across two processes, round trip / 2", all, "latency-remote");
   }
 
   /** The child JVM: echoes every record of {@code ping} to {@code pong} until stdin closes. */
@@ -324,7 +327,7 @@ public final class LatencyBench {
         sorted.length);
   }
 
-  private static void report(String what, List<long[]> runs) {
+  private static void report(String what, List<long[]> runs, String chart) {
     List<Double> p50 = new ArrayList<>();
     List<Double> p99 = new ArrayList<>();
     List<Double> p999 = new ArrayList<>();
@@ -356,6 +359,19 @@ public final class LatencyBench {
         ms(Measure.percentile(pooled, 0.99)),
         ms(Measure.percentile(pooled, 0.999)),
         ms(pooled[pooled.length - 1]));
+    Charts.bars(
+        chart,
+        "Latency, " + what + " (ms, median of " + runs.size() + " runs)",
+        "ms",
+        Charts.values(
+            "p50",
+            Measure.median(p50) / 1e6,
+            "p99",
+            Measure.median(p99) / 1e6,
+            "p99.9",
+            Measure.median(p999) / 1e6,
+            "max",
+            Measure.median(max) / 1e6));
   }
 
   private static String ms(long nanos) {

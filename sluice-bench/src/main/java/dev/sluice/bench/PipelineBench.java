@@ -53,6 +53,9 @@ public final class PipelineBench {
 
   private static volatile long sink;
 
+  /** Each scenario's ratio, for the closing table and chart. */
+  private static final Map<String, Double> RATIOS = new LinkedHashMap<>();
+
   private PipelineBench() {}
 
   /**
@@ -71,6 +74,14 @@ public final class PipelineBench {
     }
     trivial();
     heavy();
+    System.out.println();
+    System.out.println("load after: " + Measure.load());
+    System.out.println("| figure | ratio (medians of " + RUNS + " runs) |");
+    System.out.println("|---|---:|");
+    RATIOS.forEach((k, v) -> System.out.printf(Locale.ROOT, "| %s | %.2f |%n", k, v));
+    Map<String, Double> bars = new LinkedHashMap<>();
+    RATIOS.forEach((k, v) -> bars.put(k, Math.round(v * 100) / 100.0));
+    Charts.bars("pipeline", "Pipeline vs a plain loop (ratio of medians)", "ratio", bars);
   }
 
   private static PipelineBuilder<Integer, Integer> trivialSteps() {
@@ -137,6 +148,8 @@ public final class PipelineBench {
         "  ratio pipeline/loop = %.2f (target >= 0.25: %s)%n",
         pipeRate / loopRate,
         pipeRate / loopRate >= 0.25 ? "met" : "NOT met");
+    RATIOS.put("batch mode: pipeline / loop", pipeRate / loopRate);
+    RATIOS.put("batch mode: chained / loop", rate(ITEMS, median(chainedNanos)) / loopRate);
     System.out.printf(
         Locale.ROOT,
         "  reference: chained pipeline/loop = %.2f (chaining(true): the 3 steps on one thread)%n",
@@ -207,6 +220,7 @@ public final class PipelineBench {
     double ratio = (double) median(loopNanos) / median(pipeNanos);
     double boxedRatio = (double) median(loopNanos) / median(boxedNanos);
     double chainedRatio = (double) median(loopNanos) / median(chainedNanos);
+    RATIOS.put("stream mode: pipeline / loop", ratio);
     System.out.printf(
         Locale.ROOT,
         "  ratio pipeline/loop = %.3f (target >= 0.25: %s)%n",
@@ -348,6 +362,9 @@ public final class PipelineBench {
     report("1 worker", HEAVY_ITEMS, oneNanos, oneCpu);
     report("2 workers", HEAVY_ITEMS, twoNanos, twoCpu);
     double speedup = (double) median(oneNanos) / median(twoNanos);
+    RATIOS.put("CPU-heavy: 2 workers / 1 worker", speedup);
+    RATIOS.put(
+        "CPU-heavy: 2 plain threads / loop", (double) median(loopNanos) / median(threadsNanos));
     System.out.printf(
         Locale.ROOT,
         "  speed-up 2 workers / 1 worker = %.2f (target >= 1.6 with 2 physical cores: %s)%n",

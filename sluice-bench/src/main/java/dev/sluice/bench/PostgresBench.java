@@ -201,6 +201,12 @@ public final class PostgresBench {
         Measure.median(mine) / Measure.median(base),
         runs,
         records);
+    chartAgainstRaw(
+        "postgres-append",
+        "PostgreSQL store: appendAll vs raw executeBatch (thousand records/s, median)",
+        base,
+        "Sluice appendAll",
+        mine);
   }
 
   private void endToEnd(int runs) throws Exception {
@@ -248,6 +254,26 @@ public final class PostgresBench {
         Measure.median(mine) / Measure.median(base),
         runs,
         records);
+    chartAgainstRaw(
+        "postgres-e2e",
+        "PostgreSQL store: produce + consume vs raw insert (thousand records/s, median)",
+        base,
+        "Sluice produce + consume",
+        mine);
+  }
+
+  /** A chart of the raw pgjdbc baseline's median beside Sluice's, in thousand records/s. */
+  private static void chartAgainstRaw(
+      String name, String title, List<Double> base, String label, List<Double> mine) {
+    Charts.bars(
+        name,
+        title,
+        "thousand records/s",
+        Charts.values(
+            "raw pgjdbc executeBatch (baseline)",
+            Math.round(Measure.median(base) / 1000),
+            label,
+            Math.round(Measure.median(mine) / 1000)));
   }
 
   private static long committed(EventStream<?> s) {
@@ -290,6 +316,15 @@ public final class PostgresBench {
         Measure.median(four) / Measure.median(one),
         runs,
         records);
+    Charts.bars(
+        "postgres-scale",
+        "PostgreSQL store: 1 vs 4 consumer processes (records/s, median)",
+        "records/s",
+        Charts.values(
+            "1 process",
+            Math.round(Measure.median(one)),
+            "4 processes",
+            Math.round(Measure.median(four))));
   }
 
   /** Starts {@code processes} consumer JVMs of a new group; records/s until it committed all. */

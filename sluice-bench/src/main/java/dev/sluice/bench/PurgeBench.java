@@ -192,6 +192,21 @@ public final class PurgeBench {
           String.join(
               " ", e.getValue().stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList()));
     }
+    Charts.bars(
+        "purge",
+        "Synchronous append latency, without and during a purge (ms, median of "
+            + rounds
+            + " rounds)",
+        "ms",
+        Charts.values(
+            "p50, no purge",
+            Measure.median(medians.get("no purge p50 ms")),
+            "p50, during purge",
+            Measure.median(medians.get("purge p50 ms")),
+            "p99, no purge",
+            Measure.median(medians.get("no purge p99 ms")),
+            "p99, during purge",
+            Measure.median(medians.get("purge p99 ms"))));
     long[] quiet = pool(pooledQuiet);
     long[] busy = pool(pooledBusy);
     System.out.printf(

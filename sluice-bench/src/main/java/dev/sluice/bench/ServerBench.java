@@ -115,6 +115,25 @@ public final class ServerBench {
         System.out.printf("round %d of %d done%n", round, rounds);
       }
       Measure.printRatios(results);
+      List<Double> embeddedMaps = results.values().iterator().next();
+      Map<String, Double> ratios = new LinkedHashMap<>();
+      String[] labels = {
+        "embedded appendAll, maps (baseline)",
+        "embedded appendAll, bytes",
+        "HTTP NDJSON, 1 client",
+        "HTTP NDJSON, 2 clients"
+      };
+      int i = 0;
+      for (List<Double> rates : results.values()) {
+        ratios.put(
+            labels[i++],
+            Math.round(100 * Measure.median(rates) / Measure.median(embeddedMaps)) / 100.0);
+      }
+      Charts.bars(
+          "server",
+          "HTTP ingest vs the embedded appendAll (ratio of medians of " + rounds + " rounds)",
+          "ratio to embedded appendAll of maps",
+          ratios);
 
       System.out.println();
       System.out.printf(
@@ -125,22 +144,32 @@ public final class ServerBench {
       System.out.println("| path | achieved req/s | p50 | p99 | p99.9 | max |");
       System.out.println("|---|---:|---:|---:|---:|---:|");
       EventStream<Map<String, Object>> embedded = store.stream("latency-embedded");
-      latency("embedded append (context)", samples, () -> embedded.append(payloads.get(0)));
+      Map<String, Double> p99 = new LinkedHashMap<>();
+      p99.put(
+          "embedded append",
+          latency("embedded append (context)", samples, () -> embedded.append(payloads.get(0))));
       String single = new String(encoded.get(0), StandardCharsets.UTF_8);
       HttpRequest post =
           HttpRequest.newBuilder(base.resolve("/streams/latency-http"))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(single))
               .build();
-      latency(
-          "HTTP POST of one JSON record",
-          samples,
-          () -> {
-            HttpResponse<String> r = client.send(post, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-              throw new IllegalStateException(r.statusCode() + " " + r.body());
-            }
-          });
+      p99.put(
+          "HTTP POST of one record",
+          latency(
+              "HTTP POST of one JSON record",
+              samples,
+              () -> {
+                HttpResponse<String> r = client.send(post, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                  throw new IllegalStateException(r.statusCode() + " " + r.body());
+                }
+              }));
+      Charts.bars(
+          "server-latency",
+          "p99 latency at 1,000 requests/s offered (ms, " + samples + " samples)",
+          "p99 ms",
+          p99);
     }
     System.out.println("load average after: " + Measure.load());
   }
@@ -209,7 +238,8 @@ public final class ServerBench {
    * Offers calls at 1,000 per second on a fixed schedule to 32 worker threads (so at most 32
    * connections); each latency counts from the moment its call was due, queueing included.
    */
-  private static void latency(String name, int samples, Call call) throws Exception {
+  /** Prints one row of the latency table; returns its p99 in milliseconds. */
+  private static double latency(String name, int samples, Call call) throws Exception {
     int warmup = samples / 5;
     int total = warmup + samples;
     long[] latencies = new long[samples];
@@ -270,5 +300,6 @@ public final class ServerBench {
         Measure.percentile(latencies, 0.99) / 1e6,
         Measure.percentile(latencies, 0.999) / 1e6,
         latencies[latencies.length - 1] / 1e6);
+    return Measure.percentile(latencies, 0.99) / 1e6;
   }
 }
