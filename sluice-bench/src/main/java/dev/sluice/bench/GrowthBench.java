@@ -106,14 +106,11 @@ public final class GrowthBench {
 
   /** The database and WAL files' bytes. */
   static long fileBytes(Path dir) throws Exception {
-    long n = 0;
-    for (String f : List.of("sluice.db", "sluice.db-wal")) {
-      Path p = dir.resolve(f);
-      if (Files.exists(p)) {
-        n += Files.size(p);
-      }
-    }
-    return n;
+    return size(dir.resolve("sluice.db")) + size(dir.resolve("sluice.db-wal"));
+  }
+
+  private static long size(Path file) throws Exception {
+    return Files.exists(file) ? Files.size(file) : 0;
   }
 
   /** Page size, page count and free pages of the store's database, read on a side connection. */
@@ -167,6 +164,52 @@ public final class GrowthBench {
         throw new IllegalStateException(
             "read(" + from + ", 100) of " + s.name() + " returned " + got.size() + " records");
       }
+    }
+    Arrays.sort(t);
+    return t;
+  }
+
+  /**
+   * 100 warm-up reads, then {@link #RUNS} runs of 200 reads of 100 records at random offsets, each
+   * followed by 200 timings of the control; returns the medians over the runs of p50, p90 and p99
+   * of the reads and of p99 of the control, in µs.
+   */
+  static double[] readStats(List<EventStream<byte[]>> streams, SplittableRandom rnd) {
+    timeReads(streams, 100, rnd);
+    List<Double> p50 = new ArrayList<>();
+    List<Double> p90 = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    List<Double> c99 = new ArrayList<>();
+    for (int run = 0; run < RUNS; run++) {
+      long[] t = timeReads(streams, 200, rnd);
+      p50.add(micros(Measure.percentile(t, 0.50)));
+      p90.add(micros(Measure.percentile(t, 0.90)));
+      p99.add(micros(Measure.percentile(t, 0.99)));
+      c99.add(micros(Measure.percentile(control(200), 0.99)));
+    }
+    return new double[] {
+      Measure.median(p50), Measure.median(p90), Measure.median(p99), Measure.median(c99)
+    };
+  }
+
+  private static final byte[] CONTROL_DATA = new byte[64 << 10];
+  private static long controlSink;
+
+  /**
+   * The control for read latency: the same number of timings of a fixed piece of CPU work (summing
+   * 64 KB, a few tens of µs) on the same thread, so a p99 the scheduler caused on the shared
+   * machine shows up here too. Returns the sorted nanoseconds.
+   */
+  static long[] control(int count) {
+    long[] t = new long[count];
+    for (int i = 0; i < count; i++) {
+      long t0 = System.nanoTime();
+      long sum = 0;
+      for (byte b : CONTROL_DATA) {
+        sum += b ^ i;
+      }
+      controlSink += sum;
+      t[i] = System.nanoTime() - t0;
     }
     Arrays.sort(t);
     return t;
@@ -228,32 +271,28 @@ public final class GrowthBench {
         }
         List<Double> last5 = slices.subList(Math.max(0, slices.size() - RUNS), slices.size());
         double medRate = Measure.median(last5);
-        timeReads(List.of(s), 100, rnd);
-        List<Double> p50 = new ArrayList<>();
-        List<Double> p99 = new ArrayList<>();
-        for (int run = 0; run < RUNS; run++) {
-          long[] t = timeReads(List.of(s), 200, rnd);
-          p50.add(micros(Measure.percentile(t, 0.50)));
-          p99.add(micros(Measure.percentile(t, 0.99)));
-        }
-        double m50 = Measure.median(p50);
-        double m99 = Measure.median(p99);
+        double[] rs = readStats(List.of(s), rnd);
+        double m50 = rs[0];
+        double m90 = rs[1];
+        double m99 = rs[2];
         if (firstRate == 0) {
           firstRate = medRate;
           firstP50 = m50;
         }
         point(reads, "read 100 records p50 µs", done / 1e6, m50);
-        point(reads, "read 100 records p99 µs", done / 1e6, m99);
+        point(reads, "read 100 records p90 µs", done / 1e6, m90);
         Pages pages = pages(side);
         String row =
             f(
-                "| %,d | %s (%.2f) | %.0f (%.2f) | %.0f | %.1f | %.1f | %s |",
+                "| %,d | %s (%.2f) | %.0f (%.2f) | %.0f | %.0f | %.0f | %.1f | %.1f | %s |",
                 done,
                 Measure.rate(medRate),
                 medRate / firstRate,
                 m50,
                 m50 / firstP50,
+                m90,
                 m99,
+                rs[3],
                 fileBytes(dir) / (double) done,
                 pages.usedBytes() / (double) done,
                 Measure.load());
@@ -264,9 +303,9 @@ public final class GrowthBench {
     System.out.println();
     System.out.println(
         "| records in the stream | append records/s, median of the last 5 slices (ratio to the"
-            + " first checkpoint) | read 100 records p50 µs (ratio) | p99 µs | file bytes/record"
-            + " | used-page bytes/record | load |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---|");
+            + " first checkpoint) | read 100 records p50 µs (ratio) | p90 µs | p99 µs | control"
+            + " p99 µs | file bytes/record | used-page bytes/record | load |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     rows.forEach(System.out::println);
     Charts.lines(
         "growth-records-append",
@@ -357,18 +396,11 @@ public final class GrowthBench {
         for (String name : names) {
           handles.add(store.stream(name, Codecs.bytes()));
         }
-        timeReads(handles, 100, rnd);
-        List<Double> p50 = new ArrayList<>();
-        List<Double> p99 = new ArrayList<>();
-        for (int run = 0; run < RUNS; run++) {
-          long[] t = timeReads(handles, 200, rnd);
-          p50.add(micros(Measure.percentile(t, 0.50)));
-          p99.add(micros(Measure.percentile(t, 0.99)));
-        }
+        double[] rs = readStats(handles, rnd);
         double mRate = Measure.median(rates);
         double mOpen = Measure.median(opens);
-        double m50 = Measure.median(p50);
-        double m99 = Measure.median(p99);
+        double m50 = rs[0];
+        double m99 = rs[2];
         if (firstRate == 0) {
           firstRate = mRate;
           firstOpen = mOpen;
@@ -377,10 +409,11 @@ public final class GrowthBench {
         point(rate, "append records/s (appendAll of 100, round robin)", n, mRate);
         point(times, "open + streams() ms", n, mOpen);
         point(times, "read 100 records p50 ms", n, m50 / 1e3);
-        point(times, "read 100 records p99 ms", n, m99 / 1e3);
+        point(times, "read 100 records p90 ms", n, rs[1] / 1e3);
         String row =
             f(
-                "| %,d | %s (%.2f) | %.1f (%.2f) | %.0f (%.2f) | %.0f | %.2f | %s | %s |",
+                "| %,d | %s (%.2f) | %.1f (%.2f) | %.0f (%.2f) | %.0f | %.0f | %.0f | %.2f | %s | %s"
+                    + " |",
                 n,
                 Measure.rate(mRate),
                 mRate / firstRate,
@@ -388,7 +421,9 @@ public final class GrowthBench {
                 mOpen / firstOpen,
                 m50,
                 m50 / firstRead,
+                rs[1],
                 m99,
+                rs[3],
                 createMs,
                 String.join(" ", rates.stream().map(Measure::rate).toList()),
                 Measure.load());
@@ -401,9 +436,9 @@ public final class GrowthBench {
     System.out.println();
     System.out.println(
         "| streams | append records/s (ratio to 1 stream) | open + streams() ms (ratio) | read 100"
-            + " records p50 µs (ratio) | p99 µs | ms to create one more stream (first appendAll)"
-            + " | append runs | load |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---|---|");
+            + " records p50 µs (ratio) | p90 µs | p99 µs | control p99 µs | ms to create one more"
+            + " stream (first appendAll) | append runs | load |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
     rows.forEach(System.out::println);
     Charts.lines(
         "growth-streams-append",
@@ -430,8 +465,8 @@ public final class GrowthBench {
         Locale.ROOT,
         "recordsize: 100 B → 1 MB records of random bytes (Codecs.bytes); per size 1 warm-up + %d"
             + " runs, each appending %,d MB into a fresh stream with appendAll batches of"
-            + " min(1,000, 1 MB / size) records, 1 thread, sync NORMAL; the stream is dropped and"
-            + " its purge awaited (untimed) after each run%n",
+            + " min(1,000, 1 MB / size) records, 1 thread, sync NORMAL; each run in a fresh store,"
+            + " deleted after it%n",
         RUNS,
         volume >> 20);
     Map<String, List<double[]>> series = new LinkedHashMap<>();
@@ -439,54 +474,53 @@ public final class GrowthBench {
     SplittableRandom rnd = new SplittableRandom(3);
     double firstMb = 0;
     int counter = 0;
-    try (Store store = open(dir);
-        Connection side = side(dir)) {
-      for (int size : sizes) {
-        int perBatch = Math.max(1, Math.min(1000, (1 << 20) / size));
-        List<byte[]> batch = new ArrayList<>();
-        for (int i = 0; i < perBatch; i++) {
-          byte[] b = new byte[size];
-          for (int j = 0; j < size; j++) {
-            b[j] = (byte) rnd.nextInt(256);
-          }
-          batch.add(b);
+    for (int size : sizes) {
+      int perBatch = Math.max(1, Math.min(1000, (1 << 20) / size));
+      List<byte[]> batch = new ArrayList<>();
+      for (int i = 0; i < perBatch; i++) {
+        byte[] b = new byte[size];
+        for (int j = 0; j < size; j++) {
+          b[j] = (byte) rnd.nextInt(256);
         }
-        long records = Math.max(perBatch, volume / size / perBatch * perBatch);
-        List<Double> rates = new ArrayList<>();
-        for (int run = 0; run <= RUNS; run++) {
-          String name = "size-" + counter++;
-          EventStream<byte[]> s = store.stream(name, Codecs.bytes());
+        batch.add(b);
+      }
+      long records = Math.max(perBatch, volume / size / perBatch * perBatch);
+      List<Double> rates = new ArrayList<>();
+      for (int run = 0; run <= RUNS; run++) {
+        Path runDir = dir.resolve("run-" + counter++);
+        double r;
+        try (Store store = open(runDir)) {
+          EventStream<byte[]> s = store.stream("sized", Codecs.bytes());
           long start = System.nanoTime();
           for (long done = 0; done < records; done += perBatch) {
             s.appendAll(batch);
           }
-          double r = records / ((System.nanoTime() - start) / 1e9);
-          if (run > 0) {
-            rates.add(r);
-          }
-          store.drop(name);
-          awaitPurged(side);
+          r = records / ((System.nanoTime() - start) / 1e9);
         }
-        double m = Measure.median(rates);
-        double mb = m * size / (1 << 20);
-        if (firstMb == 0) {
-          firstMb = mb;
+        deleteTree(runDir);
+        if (run > 0) {
+          rates.add(r);
         }
-        point(series, "MB/s", size, mb);
-        point(series, "thousand records/s", size, m / 1e3);
-        String row =
-            f(
-                "| %,d | %d | %s | %.1f (%.2f) | %s | %s |",
-                size,
-                perBatch,
-                Measure.rate(m),
-                mb,
-                mb / firstMb,
-                String.join(" ", rates.stream().map(Measure::rate).toList()),
-                Measure.load());
-        System.out.println(row);
-        rows.add(row);
       }
+      double m = Measure.median(rates);
+      double mb = m * size / (1 << 20);
+      if (firstMb == 0) {
+        firstMb = mb;
+      }
+      point(series, "MB/s", size, mb);
+      point(series, "thousand records/s", size, m / 1e3);
+      String row =
+          f(
+              "| %,d | %d | %s | %.1f (%.2f) | %s | %s |",
+              size,
+              perBatch,
+              Measure.rate(m),
+              mb,
+              mb / firstMb,
+              String.join(" ", rates.stream().map(Measure::rate).toList()),
+              Measure.load());
+      System.out.println(row);
+      rows.add(row);
     }
     System.out.println();
     System.out.println(
@@ -623,11 +657,13 @@ public final class GrowthBench {
     long file = fileBytes(dir);
     String row =
         f(
-            "| %s | %.1f | %,d | %.1f | %.1f | %.1f | %s | %s |",
+            "| %s | %.1f | %,d | %.1f (%.1f + %.1f) | %.1f | %.1f | %s | %s |",
             phase,
             (System.nanoTime() - t0) / 1e9,
             held,
             file / 1048576.0,
+            size(dir.resolve("sluice.db")) / 1048576.0,
+            size(dir.resolve("sluice.db-wal")) / 1048576.0,
             p.usedBytes() / 1048576.0,
             p.freeBytes() / 1048576.0,
             held == 0 ? "–" : f("%.1f", file / (double) held),

@@ -58,8 +58,7 @@ final class GrowthConsumers {
     List<String> rows = new ArrayList<>();
     int counter = 0;
     double firstPer = 0;
-    try (Store store = GrowthBench.open(dir);
-        java.sql.Connection side = GrowthBench.side(dir)) {
+    try (Store store = GrowthBench.open(dir)) {
       for (int n : counts) {
         List<Double> perGroup = new ArrayList<>();
         List<Double> maxLag = new ArrayList<>();
@@ -107,8 +106,6 @@ final class GrowthConsumers {
           for (StreamingJob j : jobs) {
             j.close();
           }
-          store.drop(name);
-          GrowthBench.awaitPurged(side);
           if (run > 0) {
             perGroup.add(records / secs);
             maxLag.add((double) worst);
@@ -168,6 +165,9 @@ final class GrowthConsumers {
 
   private static final int WINDOW = 100;
 
+  /** Warm-up runs per process count: the child JVMs compile the consumer path during these. */
+  private static final int WARMUPS = 3;
+
   static void processes(Path dir, boolean full) throws Exception {
     int[] counts = full ? new int[] {1, 2, 4, 8} : new int[] {1, 2, 4};
     int records = full ? 200_000 : 100_000;
@@ -175,11 +175,12 @@ final class GrowthConsumers {
     System.out.printf(
         Locale.ROOT,
         "processes: 1 → %d consumer processes (child JVMs on the same store) of one group, each"
-            + " one job (size(%d), 1 worker, Codecs.bytes); per count 1 warm-up + %d runs, each a"
+            + " one job (size(%d), 1 worker, Codecs.bytes); per count %d warm-up + %d runs, each a"
             + " fresh stream pre-filled with %,d records (%.0f-byte JSON); timed from 'go' until"
             + " the group has committed all; sync NORMAL%n",
         counts[counts.length - 1],
         WINDOW,
+        WARMUPS,
         GrowthBench.RUNS,
         records,
         GrowthBench.averageLength(payload));
@@ -187,8 +188,7 @@ final class GrowthConsumers {
     List<String> rows = new ArrayList<>();
     int counter = 0;
     double first = 0;
-    try (Store store = GrowthBench.open(dir);
-        java.sql.Connection side = GrowthBench.side(dir)) {
+    try (Store store = GrowthBench.open(dir)) {
       for (int n : counts) {
         List<Process> children = new ArrayList<>();
         List<BufferedReader> outs = new ArrayList<>();
@@ -217,7 +217,7 @@ final class GrowthConsumers {
           for (BufferedReader out : outs) {
             expect(out, "ready");
           }
-          for (int run = 0; run <= GrowthBench.RUNS; run++) {
+          for (int run = 1 - WARMUPS; run <= GrowthBench.RUNS; run++) {
             String name = "p" + counter++;
             EventStream<byte[]> s = store.stream(name, Codecs.bytes());
             for (int done = 0; done < records; done += 1000) {
@@ -246,8 +246,6 @@ final class GrowthConsumers {
               }
               windows.add(line.substring("stopped ".length()));
             }
-            store.drop(name);
-            GrowthBench.awaitPurged(side);
             double wps = records / (double) WINDOW / secs;
             System.out.printf(
                 Locale.ROOT,
@@ -255,7 +253,7 @@ final class GrowthConsumers {
                     + " %s%n",
                 n,
                 run,
-                run == 0 ? " (warm-up)" : "",
+                run <= 0 ? " (warm-up)" : "",
                 secs,
                 wps,
                 windows,
