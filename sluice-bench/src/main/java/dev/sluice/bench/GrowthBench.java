@@ -459,17 +459,22 @@ public final class GrowthBench {
   // ------------------------------------------------------------------ record size
 
   private static void recordSize(Path dir, boolean full) throws Exception {
-    int[] sizes = {100, 1_000, 10_000, 100_000, 1_000_000};
+    // 960 and 1,000 straddle the largest value SQLite keeps inside a 4 KB page of an index b-tree
+    // (a WITHOUT ROWID table is one); 2,000 and 4,000 show the overflow page that follows.
+    int[] sizes = {100, 500, 960, 1_000, 2_000, 4_000, 10_000, 100_000, 1_000_000};
     long volume = full ? 256L << 20 : 32L << 20;
     System.out.printf(
         Locale.ROOT,
-        "recordsize: 100 B → 1 MB records of random bytes (Codecs.bytes); per size 1 warm-up + %d"
+        "recordsize: 100 B → 1 MB records of random bytes (sizes %s, Codecs.bytes); per size 1"
+            + " warm-up + %d"
             + " runs, each appending %,d MB into a fresh stream with appendAll batches of"
             + " min(1,000, 1 MB / size) records, 1 thread, sync NORMAL; each run in a fresh store,"
-            + " deleted after it%n",
+            + " deleted after it; file bytes = sluice.db (+ WAL if left) after close%n",
+        Arrays.toString(sizes),
         RUNS,
         volume >> 20);
     Map<String, List<double[]>> series = new LinkedHashMap<>();
+    Map<String, List<double[]>> amplification = new LinkedHashMap<>();
     List<String> rows = new ArrayList<>();
     SplittableRandom rnd = new SplittableRandom(3);
     double firstMb = 0;
@@ -525,8 +530,8 @@ public final class GrowthBench {
     System.out.println();
     System.out.println(
         "| record bytes | records per appendAll | records/s (median of 5) | MB/s (ratio to 100 B)"
-            + " | runs (records/s) | load |");
-    System.out.println("|---:|---:|---:|---:|---|---|");
+            + " | file bytes per record after close (× payload) | runs (records/s) | load |");
+    System.out.println("|---:|---:|---:|---:|---:|---|---|");
     rows.forEach(System.out::println);
     Charts.lines(
         "growth-recordsize",
@@ -535,6 +540,13 @@ public final class GrowthBench {
         "MB/s and thousand records/s",
         true,
         series);
+    Charts.lines(
+        "growth-recordsize-disk",
+        "File bytes per payload byte by record size (after close)",
+        "record size, bytes (log)",
+        "file bytes / payload bytes",
+        true,
+        amplification);
   }
 
   /** Waits until no dropped stream is queued for purging and no free page is left. */

@@ -168,144 +168,214 @@ final class GrowthConsumers {
   /** Warm-up runs per process count: the child JVMs compile the consumer path during these. */
   private static final int WARMUPS = 3;
 
+  /** How the consumers of one processes-curve point share the work. */
+  private enum Layout {
+    ONE_GROUP("P processes, one group", "one group across processes"),
+    OWN_GROUPS("P processes, a group each", "a group per process (no claim contention)"),
+    THREADS("1 process, workers(P)", "one group, P workers in one process");
+
+    final String label;
+    final String legend;
+
+    Layout(String label, String legend) {
+      this.label = label;
+      this.legend = legend;
+    }
+  }
+
   static void processes(Path dir, boolean full) throws Exception {
     int[] counts = full ? new int[] {1, 2, 4, 8} : new int[] {1, 2, 4};
     int records = full ? 200_000 : 100_000;
     List<byte[]> payload = GrowthBench.payloads();
     System.out.printf(
         Locale.ROOT,
-        "processes: 1 → %d consumer processes (child JVMs on the same store) of one group, each"
-            + " one job (size(%d), 1 worker, Codecs.bytes); per count %d warm-up + %d runs, each a"
-            + " fresh stream pre-filled with %,d records (%.0f-byte JSON); timed from 'go' until"
-            + " the group has committed all; sync NORMAL%n",
+        "processes: 1 → %d consumer processes (child JVMs on the same store), each one job"
+            + " (size(%d), Codecs.bytes); per count and layout, %d warm-up runs (%d for the first"
+            + " layout, while the children compile) + %d runs, each a fresh stream pre-filled with"
+            + " %,d records (%.0f-byte JSON); timed from 'go' until every group has committed all;"
+            + " total windows/s. Layouts: %s (the curve); %s; %s. sync NORMAL%n",
         counts[counts.length - 1],
         WINDOW,
+        1,
         WARMUPS,
         GrowthBench.RUNS,
         records,
-        GrowthBench.averageLength(payload));
+        GrowthBench.averageLength(payload),
+        Layout.ONE_GROUP.label,
+        Layout.OWN_GROUPS.label,
+        Layout.THREADS.label);
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     List<String> rows = new ArrayList<>();
-    int counter = 0;
+    int[] counter = {0};
     double first = 0;
     try (Store store = GrowthBench.open(dir)) {
       for (int n : counts) {
-        List<Process> children = new ArrayList<>();
-        List<BufferedReader> outs = new ArrayList<>();
-        List<PrintWriter> ins = new ArrayList<>();
-        List<Double> windowRates = new ArrayList<>();
-        List<String> shares = new ArrayList<>();
+        List<Child> children = new ArrayList<>();
         try {
           for (int i = 0; i < n; i++) {
-            Process p =
-                new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        GrowthConsumers.class.getName(),
-                        dir.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            children.add(p);
-            outs.add(
-                new BufferedReader(
-                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
-            ins.add(
-                new PrintWriter(
-                    new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true));
+            children.add(new Child(dir));
           }
-          for (BufferedReader out : outs) {
-            expect(out, "ready");
+          for (Child c : children) {
+            expect(c.out, "ready");
           }
-          for (int run = 1 - WARMUPS; run <= GrowthBench.RUNS; run++) {
-            String name = "p" + counter++;
-            EventStream<byte[]> s = store.stream(name, Codecs.bytes());
-            for (int done = 0; done < records; done += 1000) {
-              s.appendAll(payload);
+          for (Layout layout : Layout.values()) {
+            if (n == 1 && layout != Layout.ONE_GROUP) {
+              continue; // the same as one process of one group
             }
-            long start = System.nanoTime();
-            for (PrintWriter in : ins) {
-              in.println("go " + name);
-            }
-            for (BufferedReader out : outs) {
-              expect(out, "started");
-            }
-            while (committed(s).getOrDefault("g", 0L) < records) {
-              if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
-                throw new IllegalStateException("processes did not finish: " + committed(s));
+            int warmups = layout == Layout.ONE_GROUP ? WARMUPS : 1;
+            List<Double> rates = new ArrayList<>();
+            String share = "";
+            for (int run = 1 - warmups; run <= GrowthBench.RUNS; run++) {
+              String[] windows = new String[1];
+              double wps =
+                  processRun(store, children, layout, n, records, payload, counter, windows);
+              System.out.printf(
+                  Locale.ROOT,
+                  "  %d, %s, run %d%s: %.0f windows/s, windows per process %s; load %s%n",
+                  n,
+                  layout.label,
+                  run,
+                  run <= 0 ? " (warm-up)" : "",
+                  wps,
+                  windows[0],
+                  Measure.load());
+              if (run > 0) {
+                rates.add(wps);
+                if (run == 3) {
+                  share = windows[0];
+                }
               }
-              Thread.sleep(5);
             }
-            double secs = (System.nanoTime() - start) / 1e9;
-            List<String> windows = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-              ins.get(i).println("stop");
-              String line = outs.get(i).readLine();
-              if (line == null || !line.startsWith("stopped ")) {
-                throw new IllegalStateException("child said " + line);
-              }
-              windows.add(line.substring("stopped ".length()));
+            double m = Measure.median(rates);
+            if (first == 0) {
+              first = m;
             }
-            double wps = records / (double) WINDOW / secs;
-            System.out.printf(
-                Locale.ROOT,
-                "  %d processes, run %d%s: %.2f s, %.0f windows/s, windows per process %s; load"
-                    + " %s%n",
-                n,
-                run,
-                run <= 0 ? " (warm-up)" : "",
-                secs,
-                wps,
-                windows,
-                Measure.load());
-            if (run > 0) {
-              windowRates.add(wps);
-              shares.add(String.join("/", windows));
-            }
+            point(series, layout.legend, n, m);
+            String row =
+                GrowthBench.f(
+                    "| %d | %s | %.0f (%.2f) | %.0f | %s | %s | %s |",
+                    n,
+                    layout.label,
+                    m,
+                    m / first,
+                    m / n,
+                    String.join(" ", rates.stream().map(v -> GrowthBench.f("%.0f", v)).toList()),
+                    share,
+                    Measure.load());
+            System.out.println(row);
+            rows.add(row);
           }
         } finally {
-          for (PrintWriter in : ins) {
-            in.close();
-          }
-          for (Process p : children) {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-              p.destroyForcibly();
-            }
+          for (Child c : children) {
+            c.close();
           }
         }
-        double m = Measure.median(windowRates);
-        if (first == 0) {
-          first = m;
-        }
-        point(series, "total windows/s (size " + WINDOW + ")", n, m);
-        point(series, "per process windows/s", n, m / n);
-        String row =
-            GrowthBench.f(
-                "| %d | %.0f (%.2f) | %.0f | %s | %s | %s |",
-                n,
-                m,
-                m / first,
-                m / n,
-                String.join(" ", windowRates.stream().map(v -> GrowthBench.f("%.0f", v)).toList()),
-                shares.get(shares.size() / 2),
-                Measure.load());
-        System.out.println(row);
-        rows.add(row);
       }
     }
     System.out.println();
     System.out.println(
-        "| processes | total windows/s, median (ratio to 1) | per process | runs | windows per"
-            + " process (one run) | load |");
-    System.out.println("|---:|---:|---:|---|---|---|");
+        "| P | layout | total windows/s, median (ratio to 1 process) | per consumer | runs |"
+            + " windows per process (run 3) | load |");
+    System.out.println("|---:|---|---:|---:|---|---|---|");
     rows.forEach(System.out::println);
     Charts.lines(
         "growth-processes",
-        "Consumer processes of one group on one store (size(" + WINDOW + ") windows)",
-        "consumer processes",
+        "Consumers of one store: total windows/s (size(" + WINDOW + ") windows)",
+        "consumer processes or workers (P)",
         "windows/s",
         false,
         series);
+  }
+
+  /** One run of a processes layout; returns total windows/s and sets the windows per process. */
+  private static double processRun(
+      Store store,
+      List<Child> children,
+      Layout layout,
+      int n,
+      int records,
+      List<byte[]> payload,
+      int[] counter,
+      String[] windowsOut)
+      throws Exception {
+    String name = "p" + counter[0]++;
+    EventStream<byte[]> s = store.stream(name, Codecs.bytes());
+    for (int done = 0; done < records; done += 1000) {
+      s.appendAll(payload);
+    }
+    List<Child> active = layout == Layout.THREADS ? children.subList(0, 1) : children;
+    List<String> groups = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < active.size(); i++) {
+      String group = layout == Layout.OWN_GROUPS ? "g" + i : "g";
+      int workers = layout == Layout.THREADS ? n : 1;
+      active.get(i).in.println("go " + name + " " + group + " " + workers);
+      if (!groups.contains(group)) {
+        groups.add(group);
+      }
+    }
+    for (Child c : active) {
+      expect(c.out, "started");
+    }
+    while (true) {
+      Map<String, Long> c = committed(s);
+      boolean done = true;
+      for (String g : groups) {
+        done &= c.getOrDefault(g, 0L) >= records;
+      }
+      if (done) {
+        break;
+      }
+      if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
+        throw new IllegalStateException("consumers did not finish: " + c);
+      }
+      Thread.sleep(5);
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    List<String> windows = new ArrayList<>();
+    for (Child c : active) {
+      c.in.println("stop");
+      String line = c.out.readLine();
+      if (line == null || !line.startsWith("stopped ")) {
+        throw new IllegalStateException("child said " + line);
+      }
+      windows.add(line.substring("stopped ".length()));
+    }
+    windowsOut[0] = String.join("/", windows);
+    return groups.size() * (records / (double) WINDOW) / secs;
+  }
+
+  /** A consumer child JVM on the store, driven through its stdin and stdout. */
+  private static final class Child implements AutoCloseable {
+    final Process process;
+    final BufferedReader out;
+    final PrintWriter in;
+
+    Child(Path dir) throws Exception {
+      process =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  GrowthConsumers.class.getName(),
+                  dir.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      in =
+          new PrintWriter(
+              new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      in.close();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
   }
 
   private static void expect(BufferedReader out, String word) throws Exception {
@@ -331,10 +401,12 @@ final class GrowthConsumers {
       for (String line; (line = in.readLine()) != null; ) {
         if (line.startsWith("go ")) {
           windows.set(0);
+          String[] go = line.split(" ");
           job =
               store
-                  .streaming(line.substring(3), Codecs.bytes())
-                  .group("g")
+                  .streaming(go[1], Codecs.bytes())
+                  .group(go[2])
+                  .workers(Integer.parseInt(go[3]))
                   .size(WINDOW)
                   .start(w -> windows.incrementAndGet());
           System.out.println("started");
