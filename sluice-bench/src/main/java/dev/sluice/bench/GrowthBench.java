@@ -172,41 +172,60 @@ public final class GrowthBench {
   /**
    * 100 warm-up reads, then {@link #RUNS} runs of 200 reads of 100 records at random offsets, each
    * followed by 200 timings of the control; returns the medians over the runs of p50, p90 and p99
-   * of the reads and of p99 of the control, in µs.
+   * of the reads, and p50 and p99 of the control, in µs.
    */
   static double[] readStats(List<EventStream<byte[]>> streams, SplittableRandom rnd) {
-    timeReads(streams, 100, rnd);
+    long[] warm = timeReads(streams, 100, rnd);
+    // Calibrate the control to last as long as a median read, so both are as exposed to the
+    // scheduler of the shared machine.
+    long[] one = control(50, 1);
+    int repeat =
+        (int)
+            Math.max(
+                1,
+                Math.round(
+                    (double) Measure.percentile(warm, 0.5)
+                        / Math.max(1, Measure.percentile(one, 0.5))));
     List<Double> p50 = new ArrayList<>();
     List<Double> p90 = new ArrayList<>();
     List<Double> p99 = new ArrayList<>();
+    List<Double> c50 = new ArrayList<>();
     List<Double> c99 = new ArrayList<>();
     for (int run = 0; run < RUNS; run++) {
       long[] t = timeReads(streams, 200, rnd);
       p50.add(micros(Measure.percentile(t, 0.50)));
       p90.add(micros(Measure.percentile(t, 0.90)));
       p99.add(micros(Measure.percentile(t, 0.99)));
-      c99.add(micros(Measure.percentile(control(200), 0.99)));
+      long[] c = control(200, repeat);
+      c50.add(micros(Measure.percentile(c, 0.50)));
+      c99.add(micros(Measure.percentile(c, 0.99)));
     }
     return new double[] {
-      Measure.median(p50), Measure.median(p90), Measure.median(p99), Measure.median(c99)
+      Measure.median(p50),
+      Measure.median(p90),
+      Measure.median(p99),
+      Measure.median(c50),
+      Measure.median(c99)
     };
   }
 
-  private static final byte[] CONTROL_DATA = new byte[64 << 10];
+  private static final byte[] CONTROL_DATA = new byte[16 << 10];
   private static long controlSink;
 
   /**
-   * The control for read latency: the same number of timings of a fixed piece of CPU work (summing
-   * 64 KB, a few tens of µs) on the same thread, so a p99 the scheduler caused on the shared
+   * The control for read latency: {@code count} timings of a fixed piece of CPU work (summing 16 KB
+   * {@code repeat} times) on the same thread, so a p99 caused by the scheduler of the shared
    * machine shows up here too. Returns the sorted nanoseconds.
    */
-  static long[] control(int count) {
+  static long[] control(int count, int repeat) {
     long[] t = new long[count];
     for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
       long sum = 0;
-      for (byte b : CONTROL_DATA) {
-        sum += b ^ i;
+      for (int r = 0; r < repeat; r++) {
+        for (byte b : CONTROL_DATA) {
+          sum += b ^ i;
+        }
       }
       controlSink += sum;
       t[i] = System.nanoTime() - t0;
@@ -284,7 +303,7 @@ public final class GrowthBench {
         Pages pages = pages(side);
         String row =
             f(
-                "| %,d | %s (%.2f) | %.0f (%.2f) | %.0f | %.0f | %.0f | %.1f | %.1f | %s |",
+                "| %,d | %s (%.2f) | %.0f (%.2f) | %.0f | %.0f | %.0f / %.0f | %.1f | %.1f | %s |",
                 done,
                 Measure.rate(medRate),
                 medRate / firstRate,
@@ -293,6 +312,7 @@ public final class GrowthBench {
                 m90,
                 m99,
                 rs[3],
+                rs[4],
                 fileBytes(dir) / (double) done,
                 pages.usedBytes() / (double) done,
                 Measure.load());
@@ -303,7 +323,7 @@ public final class GrowthBench {
     System.out.println();
     System.out.println(
         "| records in the stream | append records/s, median of the last 5 slices (ratio to the"
-            + " first checkpoint) | read 100 records p50 µs (ratio) | p90 µs | p99 µs | control"
+            + " first checkpoint) | read 100 records p50 µs (ratio) | p90 µs | p99 µs | control p50 /"
             + " p99 µs | file bytes/record | used-page bytes/record | load |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     rows.forEach(System.out::println);
@@ -412,8 +432,8 @@ public final class GrowthBench {
         point(times, "read 100 records p90 ms", n, rs[1] / 1e3);
         String row =
             f(
-                "| %,d | %s (%.2f) | %.1f (%.2f) | %.0f (%.2f) | %.0f | %.0f | %.0f | %.2f | %s | %s"
-                    + " |",
+                "| %,d | %s (%.2f) | %.1f (%.2f) | %.0f (%.2f) | %.0f | %.0f | %.0f / %.0f | %.2f | %s |"
+                    + " %s |",
                 n,
                 Measure.rate(mRate),
                 mRate / firstRate,
@@ -424,6 +444,7 @@ public final class GrowthBench {
                 rs[1],
                 m99,
                 rs[3],
+                rs[4],
                 createMs,
                 String.join(" ", rates.stream().map(Measure::rate).toList()),
                 Measure.load());
@@ -436,7 +457,7 @@ public final class GrowthBench {
     System.out.println();
     System.out.println(
         "| streams | append records/s (ratio to 1 stream) | open + streams() ms (ratio) | read 100"
-            + " records p50 µs (ratio) | p90 µs | p99 µs | control p99 µs | ms to create one more"
+            + " records p50 µs (ratio) | p90 µs | p99 µs | control p50 / p99 µs | ms to create one more"
             + " stream (first appendAll) | append runs | load |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
     rows.forEach(System.out::println);
