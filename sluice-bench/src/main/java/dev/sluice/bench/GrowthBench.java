@@ -512,6 +512,7 @@ public final class GrowthBench {
       }
       long records = Math.max(perBatch, volume / size / perBatch * perBatch);
       List<Double> rates = new ArrayList<>();
+      List<Double> onDisk = new ArrayList<>();
       for (int run = 0; run <= RUNS; run++) {
         Path runDir = dir.resolve("run-" + counter++);
         double r;
@@ -523,6 +524,7 @@ public final class GrowthBench {
           }
           r = records / ((System.nanoTime() - start) / 1e9);
         }
+        onDisk.add(fileBytes(runDir) / (double) records);
         deleteTree(runDir);
         if (run > 0) {
           rates.add(r);
@@ -535,14 +537,18 @@ public final class GrowthBench {
       }
       point(series, "MB/s", size, mb);
       point(series, "thousand records/s", size, m / 1e3);
+      double disk = Measure.median(onDisk);
+      point(amplification, "file bytes per payload byte", size, disk / size);
       String row =
           f(
-              "| %,d | %d | %s | %.1f (%.2f) | %s | %s |",
+              "| %,d | %d | %s | %.1f (%.2f) | %,.0f (%.2f×) | %s | %s |",
               size,
               perBatch,
               Measure.rate(m),
               mb,
               mb / firstMb,
+              disk,
+              disk / size,
               String.join(" ", rates.stream().map(Measure::rate).toList()),
               Measure.load());
       System.out.println(row);
