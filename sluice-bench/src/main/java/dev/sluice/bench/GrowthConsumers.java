@@ -250,7 +250,13 @@ final class GrowthConsumers {
             if (first == 0) {
               first = m;
             }
-            point(series, layout.legend, n, m);
+            if (n == 1) {
+              for (Layout l : Layout.values()) {
+                point(series, l.legend, n, m); // every layout starts at one process, one worker
+              }
+            } else {
+              point(series, layout.legend, n, m);
+            }
             String row =
                 GrowthBench.f(
                     "| %d | %s | %.0f (%.2f) | %.0f | %s | %s | %s |",
