@@ -243,6 +243,14 @@ public final class GrowthBench {
     return String.format(Locale.ROOT, format, args);
   }
 
+  /** Prints a Markdown table: a blank line, the header row, the alignment row, the rows. */
+  static void table(String header, String alignment, List<String> rows) {
+    System.out.println();
+    System.out.println(header);
+    System.out.println(alignment);
+    rows.forEach(System.out::println);
+  }
+
   static void point(Map<String, List<double[]>> series, String name, double x, double y) {
     series.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {x, y});
   }
@@ -321,13 +329,12 @@ public final class GrowthBench {
         rows.add(row);
       }
     }
-    System.out.println();
-    System.out.println(
+    table(
         "| records in the stream | append records/s, median of the last 5 slices (ratio to the"
             + " first checkpoint) | read 100 records p50 µs (ratio) | p90 µs | p99 µs | control p50 /"
-            + " p99 µs | file bytes/record | used-page bytes/record | load |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-    rows.forEach(System.out::println);
+            + " p99 µs | file bytes/record | used-page bytes/record | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        rows);
     Charts.lines(
         "growth-records-append",
         "Append rate as one stream grows (appendAll 1,000 × 98 B, 1 thread)",
@@ -455,13 +462,12 @@ public final class GrowthBench {
     } finally {
       store.close();
     }
-    System.out.println();
-    System.out.println(
+    table(
         "| streams | append records/s (ratio to 1 stream) | open + streams() ms (ratio) | read 100"
             + " records p50 µs (ratio) | p90 µs | p99 µs | control p50 / p99 µs | ms to create one more"
-            + " stream (first appendAll) | append runs | load |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
-    rows.forEach(System.out::println);
+            + " stream (first appendAll) | append runs | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        rows);
     Charts.lines(
         "growth-streams-append",
         "Append rate with 1 → N streams in one store",
@@ -555,12 +561,11 @@ public final class GrowthBench {
       System.out.println(row);
       rows.add(row);
     }
-    System.out.println();
-    System.out.println(
+    table(
         "| record bytes | records per appendAll | records/s (median of 5) | MB/s (ratio to 100 B)"
-            + " | file bytes per record after close (× payload) | runs (records/s) | load |");
-    System.out.println("|---:|---:|---:|---:|---:|---|---|");
-    rows.forEach(System.out::println);
+            + " | file bytes per record after close (× payload) | runs (records/s) | load |",
+        "|---:|---:|---:|---:|---:|---|---|",
+        rows);
     Charts.lines(
         "growth-recordsize",
         "Append rate by record size (appendAll, 1 thread, sync NORMAL)",
@@ -575,18 +580,6 @@ public final class GrowthBench {
         "file bytes / payload bytes",
         true,
         amplification);
-  }
-
-  /** Whether no dropped or cleared stream is queued for purging and no free page is left. */
-  static boolean purged(Connection side) throws Exception {
-    try (Statement s = side.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT (SELECT count(*) FROM purge) + (SELECT freelist_count FROM"
-                    + " pragma_freelist_count)")) {
-      rs.next();
-      return rs.getLong(1) == 0;
-    }
   }
 
   // ------------------------------------------------------------------ bytes on disk, retention
@@ -644,15 +637,14 @@ public final class GrowthBench {
       do {
         sample(dir, side, t0, overTime);
         Thread.sleep(1_000);
-      } while (!purged(side));
+      } while (!PurgeBench.purged(side));
       rows.add(sizes("clear() and purge done", dir, side, s, t0, overTime));
     }
-    System.out.println();
-    System.out.println(
+    table(
         "| phase | at s | records held | file MB (db + WAL) | used MB | free-page MB | file bytes"
-            + " per held record | used bytes per held record |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-    rows.forEach(System.out::println);
+            + " per held record | used bytes per held record |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        rows);
     Charts.lines(
         "growth-disk-per-record",
         f("Bytes on disk per record (%.0f-byte JSON payload)", avg),

@@ -135,12 +135,11 @@ final class GrowthConsumers {
         rows.add(row);
       }
     }
-    System.out.println();
-    System.out.println(
+    GrowthBench.table(
         "| groups | per group records/s, median (ratio to 1 group) | total records/s | largest"
-            + " lag | lag at producer end | runs (per group) | load |");
-    System.out.println("|---:|---:|---:|---:|---:|---|---|");
-    rows.forEach(System.out::println);
+            + " lag | lag at producer end | runs (per group) | load |",
+        "|---:|---:|---:|---:|---:|---|---|",
+        rows);
     Charts.lines(
         "growth-groups",
         "Consumer groups on one stream: throughput (producer running alongside)",
@@ -278,12 +277,11 @@ final class GrowthConsumers {
         }
       }
     }
-    System.out.println();
-    System.out.println(
+    GrowthBench.table(
         "| P | layout | total windows/s, median (ratio to 1 process) | per consumer | runs |"
-            + " windows per process (run 3) | load |");
-    System.out.println("|---:|---|---:|---:|---|---|---|");
-    rows.forEach(System.out::println);
+            + " windows per process (run 3) | load |",
+        "|---:|---|---:|---:|---|---|---|",
+        rows);
     Charts.lines(
         "growth-processes",
         "Consumers of one store: total windows/s (size(" + WINDOW + ") windows)",
