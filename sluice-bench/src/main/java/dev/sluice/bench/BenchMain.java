@@ -26,6 +26,8 @@ public final class BenchMain {
     BENCHMARKS.put("peers-pipeline", "dev.sluice.bench.PeersPipelineBench");
     BENCHMARKS.put("peers-wordcount", "dev.sluice.bench.PeersWordCountBench");
     BENCHMARKS.put("suite", "dev.sluice.bench.SuiteBench");
+
+    BENCHMARKS.put("growth", "dev.sluice.bench.GrowthBench");
   }
 
   private BenchMain() {}

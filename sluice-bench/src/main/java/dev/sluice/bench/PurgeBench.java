@@ -232,7 +232,7 @@ public final class PurgeBench {
   }
 
   /** Whether the purge queue is empty and no free page is left. */
-  private static boolean purged(Connection c) throws Exception {
+  static boolean purged(Connection c) throws Exception {
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(

@@ -105,7 +105,12 @@ public final class SuiteBench {
               "peers-wordcount",
               "dataflow word count vs groupingByConcurrent",
               List.of(),
-              List.of("8", "5", "1")));
+              List.of("8", "5", "1")),
+          new Entry(
+              "growth",
+              "cost as streams, groups, processes, record size and records grow",
+              List.of("all"),
+              List.of("streams")));
 
   private static final Pattern CHART = Pattern.compile("^chart: (.+\\.png)\\s*$");
 
