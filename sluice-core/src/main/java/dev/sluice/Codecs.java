@@ -1,18 +1,22 @@
 package dev.sluice;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.internal.BatchEncoder;
 import dev.sluice.internal.ExactJson;
 import dev.sluice.spi.Codec;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -74,14 +78,16 @@ public final class Codecs {
     return MAPPER;
   }
 
-  private static final class JsonCodec<T> implements Codec<T> {
+  private static final class JsonCodec<T> implements Codec<T>, BatchEncoder<T> {
     private final JavaType type;
     private final ObjectWriter writer;
+    private final ObjectWriter sequence;
     private final ObjectReader reader;
 
     JsonCodec(JavaType type) {
       this.type = type;
       this.writer = MAPPER.writerFor(type);
+      this.sequence = writer.withRootValueSeparator("");
       ObjectReader r = MAPPER.readerFor(type);
       // a tree keeps every decimal as written; other untyped values go through ExactJson
       this.reader =
@@ -93,6 +99,24 @@ public final class Codecs {
     @Override
     public byte[] encode(T value) throws Exception {
       return writer.writeValueAsBytes(value);
+    }
+
+    /**
+     * One generator and one serializer provider for the whole batch, where {@link #encode} builds
+     * both for every value (a third of the time of a small map); the bytes are the same.
+     */
+    @Override
+    public void encodeAll(List<? extends T> values, int from, int to, byte[][] into)
+        throws Exception {
+      ByteArrayBuilder buffer = new ByteArrayBuilder(512);
+      try (SequenceWriter out = sequence.writeValues(buffer)) {
+        for (int i = from; i < to; i++) {
+          out.write(Objects.requireNonNull(values.get(i), "value"));
+          out.flush();
+          into[i] = buffer.toByteArray();
+          buffer.reset();
+        }
+      }
     }
 
     @Override
