@@ -149,7 +149,7 @@ public final class AppendBench {
     Map<String, Double> bars = new LinkedHashMap<>();
     int i = 0;
     for (List<Double> rates : results.values()) {
-      bars.put(shortNames[i++], Measure.median(rates) / baseline);
+      bars.put(shortNames[i++], Math.round(Measure.median(rates) / baseline * 100) / 100.0);
     }
     Charts.bars(
         "append",
