@@ -174,37 +174,40 @@ final class Writer {
     expected = Math.max(callers, expected - 1);
     long start = System.nanoTime();
     mutex.unlock();
-    Task next;
     try {
       execute(batch);
     } finally {
       lastCommitNanos = System.nanoTime() - start;
       mutex.lock();
-      leading = false;
-      waiting -= callers;
-      next = queue.peekFirst();
-      if (next != null && next.waiter != null && !closing) {
-        next.lead = true; // a waiting caller leads the next batch
-      } else if (next != null || closing) {
-        asyncWork.signal(); // appendAsync work, or a closing writer waiting for the last leader
-        next = null;
-      } else {
-        next = null;
+      Task next;
+      try {
+        leading = false;
+        waiting -= callers;
+        next = queue.peekFirst();
+        if (next != null && next.waiter != null && !closing) {
+          next.lead = true; // a waiting caller leads the next batch
+        } else {
+          if (next != null || closing) {
+            asyncWork.signal(); // appendAsync work, or a closing writer waiting for the last leader
+          }
+          next = null;
+        }
+      } finally {
+        mutex.unlock();
       }
-      mutex.unlock();
-    }
-    // Woken outside the mutex: a served caller returns without taking it.
-    if (next != null) {
-      LockSupport.unpark(next.waiter);
-    }
-    Thread self = Thread.currentThread();
-    for (Task t : batch) {
-      t.done = true;
-      if (t.waiter != null && t.waiter != self) {
-        LockSupport.unpark(t.waiter);
+      // Woken outside the mutex: a served caller returns without taking it.
+      if (next != null) {
+        LockSupport.unpark(next.waiter);
       }
+      Thread self = Thread.currentThread();
+      for (Task t : batch) {
+        t.done = true;
+        if (t.waiter != null && t.waiter != self) {
+          LockSupport.unpark(t.waiter);
+        }
+      }
+      mutex.lock();
     }
-    mutex.lock();
   }
 
   /**
