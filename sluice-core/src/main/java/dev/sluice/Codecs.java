@@ -2,15 +2,12 @@ package dev.sluice;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.internal.ExactJson;
+import dev.sluice.internal.JsonCodec;
 import dev.sluice.spi.Codec;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -50,13 +47,13 @@ public final class Codecs {
   /** JSON for a class: a POJO, a Java record, a {@code String}, a boxed number. */
   public static <T> Codec<T> json(Class<T> type) {
     Objects.requireNonNull(type, "type");
-    return new JsonCodec<>(MAPPER.constructType(type));
+    return new JsonCodec<>(MAPPER, MAPPER.constructType(type));
   }
 
   /** JSON for a generic type, such as {@code new TypeReference<List<Order>>() {}}. */
   public static <T> Codec<T> json(TypeReference<T> type) {
     Objects.requireNonNull(type, "type");
-    return new JsonCodec<>(MAPPER.constructType(type));
+    return new JsonCodec<>(MAPPER, MAPPER.constructType(type));
   }
 
   /** UTF-8 text. */
@@ -72,38 +69,6 @@ public final class Codecs {
   /** The shared, configured Jackson mapper; do not reconfigure it. */
   static ObjectMapper mapper() {
     return MAPPER;
-  }
-
-  private static final class JsonCodec<T> implements Codec<T> {
-    private final JavaType type;
-    private final ObjectWriter writer;
-    private final ObjectReader reader;
-
-    JsonCodec(JavaType type) {
-      this.type = type;
-      this.writer = MAPPER.writerFor(type);
-      ObjectReader r = MAPPER.readerFor(type);
-      // a tree keeps every decimal as written; other untyped values go through ExactJson
-      this.reader =
-          JsonNode.class.isAssignableFrom(type.getRawClass())
-              ? r.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-              : r;
-    }
-
-    @Override
-    public byte[] encode(T value) throws Exception {
-      return writer.writeValueAsBytes(value);
-    }
-
-    @Override
-    public T decode(byte[] bytes) throws Exception {
-      return reader.readValue(bytes);
-    }
-
-    @Override
-    public String describe() {
-      return "json(" + type.toCanonical() + ")";
-    }
   }
 
   private enum StringCodec implements Codec<String> {

@@ -8,6 +8,9 @@ import dev.sluice.spi.Codec;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,5 +69,63 @@ class CodecsTest {
     assertThatThrownBy(() -> json.decode(utf8("{\"a\":1} xyz"))).isInstanceOf(Exception.class);
     assertThatThrownBy(() -> Codecs.json(JsonNode.class).decode(utf8("1 2")))
         .isInstanceOf(Exception.class);
+  }
+
+  /** A record whose fields the JSON codec cannot write. */
+  public static final class Opaque {
+    private final Object self = this;
+
+    public Object getSelf() {
+      return self;
+    }
+  }
+
+  @Test
+  void appendAllWritesEveryValueAsEncodeDoesAndFailsAsAppendDoes() throws Exception {
+    Codec<Map<String, Object>> json = Codecs.json();
+    List<Map<String, Object>> values = new ArrayList<>();
+    for (int i = 0; i < 600; i++) { // above the size from which a batch is encoded in two halves
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("i", i);
+      v.put("exact", new BigDecimal("12345678901234567890.123456789").add(BigDecimal.valueOf(i)));
+      v.put("huge", new BigInteger("123456789012345678901234567890"));
+      v.put("tiny", new BigDecimal("1e-400"));
+      v.put("d", i / 7.0);
+      v.put("text", "Grüße, 東京 \"\n\uD83D\uDE00 " + i);
+      v.put("when", Instant.parse("2026-11-22T04:00:00.123Z"));
+      v.put("list", List.of(1, "two", Map.of("three", 3.0)));
+      v.put("none", null);
+      values.add(v);
+    }
+    try (Store store = Sluice.open("mem:")) {
+      EventStream<Map<String, Object>> s = store.stream("s");
+      long first = s.appendAll(values);
+      List<Record<byte[]>> written = store.stream("s", Codecs.bytes()).read(first, 1_000);
+      assertThat(written).hasSize(values.size());
+      for (int i = 0; i < values.size(); i++) {
+        assertThat(text(written.get(i).value())).isEqualTo(text(json.encode(values.get(i))));
+      }
+
+      List<Object> bad = new ArrayList<>(List.of("a", "b"));
+      bad.add(new Opaque());
+      EventStream<Object> objects = store.stream("o", Codecs.json(Object.class));
+      String single = null;
+      try {
+        objects.append(bad.get(2));
+      } catch (CodecException e) {
+        single = e.getMessage();
+      }
+      assertThat(single)
+          .startsWith("cannot encode a dev.sluice.CodecsTest$Opaque for stream \"o\"");
+      assertThatThrownBy(() -> objects.appendAll(bad))
+          .isInstanceOf(CodecException.class)
+          .hasMessage(single);
+      List<Object> withNull = new ArrayList<>(List.of("a"));
+      withNull.add(null);
+      assertThatThrownBy(() -> objects.appendAll(withNull))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("value");
+      assertThat(objects.read(0, 10)).isEmpty();
+    }
   }
 }

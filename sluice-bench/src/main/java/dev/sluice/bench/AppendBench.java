@@ -90,6 +90,7 @@ public final class AppendBench {
     System.out.println("CPU: " + Measure.cpu());
     System.out.println(
         "JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    System.out.println("load average before: " + Measure.load());
 
     Map<String, Scenario> scenarios = new LinkedHashMap<>();
     scenarios.put(
@@ -105,6 +106,10 @@ public final class AppendBench {
     scenarios.put(
         "context: 16 threads each handing one item to one thread and waiting, no I/O",
         (s, raw) -> handoffOnly(16, 200_000));
+    scenarios.put(
+        "context: raw sqlite-jdbc, 16 rows per transaction, 1 thread (the most 16 waiting callers"
+            + " can share)",
+        (s, raw) -> rawBatch(raw, 1_000_000 + streamCounter++, encoded, 100_000, 16));
 
     Map<String, List<Double>> results = new LinkedHashMap<>();
     scenarios.keySet().forEach(k -> results.put(k, new ArrayList<>()));
@@ -128,7 +133,34 @@ public final class AppendBench {
         System.out.printf("round %d of %d done%n", round, runs);
       }
     }
+    System.out.println("load average after: " + Measure.load());
     Measure.printRatios(results);
+    String[] shortNames = {
+      "raw batch (baseline)",
+      "appendAll",
+      "appendAsync",
+      "append, 16 threads",
+      "append, 1 thread",
+      "appendAll, bytes",
+      "handoff ceiling (no I/O)",
+      "raw, 16 rows/tx",
+    };
+    double baseline = Measure.median(results.values().iterator().next());
+    Map<String, Double> bars = new LinkedHashMap<>();
+    int i = 0;
+    for (List<Double> rates : results.values()) {
+      bars.put(shortNames[i++], Math.round(Measure.median(rates) / baseline * 100) / 100.0);
+    }
+    Charts.bars(
+        "append",
+        String.format(
+            Locale.ROOT,
+            "Appends (%s, %.0f-byte JSON, median of %d): ratio to raw sqlite-jdbc batch insert",
+            sync,
+            avg,
+            runs),
+        "ratio to baseline",
+        bars);
   }
 
   private double rawBatch(Connection raw, int records) throws Exception {
@@ -142,6 +174,13 @@ public final class AppendBench {
    */
   static double rawBatch(Connection raw, long streamId, List<byte[]> encoded, int records)
       throws Exception {
+    return rawBatch(raw, streamId, encoded, records, 1000);
+  }
+
+  /** As {@link #rawBatch(Connection, long, List, int)}, with {@code perTx} rows per transaction. */
+  static double rawBatch(
+      Connection raw, long streamId, List<byte[]> encoded, int records, int perTx)
+      throws Exception {
     long start = System.nanoTime();
     try (PreparedStatement ps =
             raw.prepareStatement(
@@ -150,7 +189,7 @@ public final class AppendBench {
       for (int done = 0; done < records; ) {
         st.execute("BEGIN IMMEDIATE");
         long ts = System.currentTimeMillis();
-        for (int i = 0; i < 1000; i++, done++) {
+        for (int i = 0; i < perTx && done < records; i++, done++) {
           ps.setLong(1, streamId);
           ps.setLong(2, done);
           ps.setLong(3, ts);

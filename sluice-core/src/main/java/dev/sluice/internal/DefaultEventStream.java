@@ -235,6 +235,20 @@ final class DefaultEventStream<T> implements EventStream<T> {
   }
 
   private void encodeRange(List<? extends T> values, Entry[] into, int from, int to) {
+    if (codec instanceof BatchEncoder<?>) {
+      @SuppressWarnings("unchecked") // a codec of T encodes batches of T
+      BatchEncoder<T> batch = (BatchEncoder<T>) codec;
+      byte[][] bytes = new byte[to][];
+      try {
+        batch.encodeAll(values, from, to, bytes);
+        for (int i = from; i < to; i++) {
+          into[i] = new Entry(null, bytes[i]);
+        }
+        return;
+      } catch (Exception e) {
+        // again one by one below, so the failure reads as it does for a single value
+      }
+    }
     for (int i = from; i < to; i++) {
       into[i] = encode(null, values.get(i));
     }
