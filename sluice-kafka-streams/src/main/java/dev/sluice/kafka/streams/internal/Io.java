@@ -409,6 +409,7 @@ public final class Io {
       for (String topic : topics) {
         create(admin, topic, partitions);
       }
+      awaitTopics(admin, topics);
       for (String topic : exchanges) {
         Integer actual = partitionsOf(admin, topic);
         if (actual != null && actual != partitions) {
@@ -423,6 +424,27 @@ public final class Io {
         }
       }
       return partitions;
+    }
+  }
+
+  /**
+   * Waits until every topic is known to the cluster: another instance may have created one a moment
+   * ago, and Kafka Streams fails a rebalance that misses a source topic.
+   */
+  private static void awaitTopics(Admin admin, List<String> topics) {
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    for (String topic : topics) {
+      while (partitionsOf(admin, topic) == null) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new SluiceException("topic " + topic + " did not appear in " + ADMIN_TIMEOUT);
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SluiceException("interrupted while waiting for topic " + topic, e);
+        }
+      }
     }
   }
 

@@ -1,0 +1,152 @@
+package dev.sluice.kafka.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.dataflow.Dataflow;
+import dev.sluice.dataflow.Epoched;
+import dev.sluice.dataflow.Execution;
+import dev.sluice.kafka.KafkaBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Instances in child JVMs: three share a run, and one killed with kill -9 resumes. */
+@Timeout(240)
+class AcrossJvmsTest {
+  static KafkaBroker broker;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    broker.close();
+  }
+
+  static Process child(Path stateDir, String runId, List<String> cases, Path log)
+      throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("-Xmx256m");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(RunnerChildMain.class.getName());
+    cmd.add(broker.bootstrap());
+    cmd.add(stateDir.toString());
+    cmd.add(runId);
+    cmd.addAll(cases);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  static void awaitSuccess(Process p, Path log) throws Exception {
+    if (!p.waitFor(150, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("child did not end: " + Files.readString(log));
+    }
+    assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static List<String> local(Dataflow<?, ?> flow, List<Epoched<?>> input) {
+    return ContractFlows.canonical(Execution.runCluster((Dataflow) flow, (List) input, 1, 3));
+  }
+
+  @Test
+  void threeInstancesInThreeJvmsGiveTheLocalEnginesOutputOnEveryContractCase() throws Exception {
+    List<String> names = new ArrayList<>();
+    for (ContractFlows.Case c : ContractFlows.all()) {
+      names.add(c.name());
+      KafkaStreamsRunner runner =
+          RunnerChildMain.runner(broker.bootstrap(), "three-" + c.name(), dir.resolve("unused"));
+      runner.append(c.input());
+      runner.endInput();
+    }
+    List<Process> children = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Path log = dir.resolve("three-" + i + ".log");
+      logs.add(log);
+      children.add(child(dir.resolve("three-state-" + i), "three", names, log));
+    }
+    for (int i = 0; i < 3; i++) {
+      awaitSuccess(children.get(i), logs.get(i));
+    }
+
+    for (ContractFlows.Case c : ContractFlows.all()) {
+      KafkaStreamsRunner runner =
+          RunnerChildMain.runner(broker.bootstrap(), "three-" + c.name(), dir.resolve("unused"));
+      List<? extends Epoched<?>> onKafka = runner.captured(c.flow(), Duration.ofSeconds(10));
+      assertThat(ContractFlows.canonical(onKafka))
+          .as(c.name())
+          .isEqualTo(local(c.flow(), c.input()));
+    }
+  }
+
+  @Test
+  void anInstanceKilledMidRunAndRestartedGivesEveryCaptureExactlyOnce() throws Exception {
+    KafkaStreamsRunner runner =
+        RunnerChildMain.runner(broker.bootstrap(), "kill-ledger", dir.resolve("unused"));
+    runner.append(Ledger.input());
+    runner.endInput();
+    Path state = dir.resolve("kill-state");
+    Path log = dir.resolve("kill-1.log");
+    Process first = child(state, "kill", List.of("ledger"), log);
+    long seen = awaitSomeCaptures("out-kill-ledger", 200, first, log);
+    first.destroyForcibly().waitFor();
+
+    Path log2 = dir.resolve("kill-2.log");
+    Process second = child(state, "kill", List.of("ledger"), log2);
+    awaitSuccess(second, log2);
+
+    List<? extends Epoched<?>> onKafka = runner.captured(Ledger.flow(), Duration.ofSeconds(10));
+    assertThat(seen).isLessThan(onKafka.size());
+    assertThat(ContractFlows.canonical(onKafka)).isEqualTo(local(Ledger.flow(), Ledger.input()));
+  }
+
+  /** Waits until the output holds {@code count} committed captures; returns how many it saw. */
+  static long awaitSomeCaptures(String topic, int count, Process child, Path log) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrap());
+    p.put("isolation.level", "read_committed");
+    long seen = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (System.nanoTime() < deadline) {
+        seen += consumer.poll(Duration.ofMillis(100)).count();
+        if (seen >= count) {
+          return seen;
+        }
+        if (!child.isAlive()) {
+          throw new AssertionError("child ended early: " + Files.readString(log));
+        }
+      }
+    }
+    throw new AssertionError("only " + seen + " captures: " + Files.readString(log));
+  }
+}
