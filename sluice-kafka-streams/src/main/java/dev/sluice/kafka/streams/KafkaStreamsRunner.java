@@ -64,18 +64,7 @@ public final class KafkaStreamsRunner {
    */
   public static KafkaStreamsRunner on(String servers) {
     Objects.requireNonNull(servers, "servers must not be null");
-    String bootstrap = servers.startsWith("kafka://") ? servers.substring(8) : servers;
-    int q = bootstrap.indexOf('?');
-    if (q >= 0) {
-      bootstrap = bootstrap.substring(0, q);
-    }
-    if (bootstrap.endsWith("/")) {
-      bootstrap = bootstrap.substring(0, bootstrap.length() - 1);
-    }
-    if (bootstrap.isBlank()) {
-      throw new IllegalArgumentException(
-          "Kafka servers must be host:port[,host:port] or kafka://host:port: \"" + servers + "\"");
-    }
+    String bootstrap = Io.bootstrap(servers);
     return new KafkaStreamsRunner(Io.Settings.defaults(bootstrap));
   }
 

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.dataflow.Dataflow;
 import dev.sluice.dataflow.Epoched;
 import dev.sluice.dataflow.Execution;
+import dev.sluice.dataflow.KV;
 import dev.sluice.kafka.KafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +122,56 @@ class AcrossJvmsTest {
     List<? extends Epoched<?>> onKafka = runner.captured(Ledger.flow(), Duration.ofSeconds(10));
     assertThat(seen).isLessThan(onKafka.size());
     assertThat(ContractFlows.canonical(onKafka)).isEqualTo(local(Ledger.flow(), Ledger.input()));
+  }
+
+  @Test
+  void clusterMainWithTwoAddressesRunsTwoProcessesOnKafkaStreamsLikeSpawnCluster()
+      throws Exception {
+    List<Process> procs = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    for (int proc = 0; proc < 2; proc++) {
+      Path out = Files.createDirectories(dir.resolve("cluster-out-" + proc));
+      Path log = dir.resolve("cluster-" + proc + ".log");
+      logs.add(log);
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.add("-Xmx256m");
+      cmd.add("-XX:TieredStopAtLevel=1");
+      cmd.add("-Dsluice.kafka=kafka://" + broker.bootstrap());
+      cmd.add("-Dsluice.application.id=cluster-main");
+      cmd.add("-Dsluice.state.dir=" + dir.resolve("cluster-state"));
+      cmd.add("-cp");
+      cmd.add(System.getProperty("java.class.path"));
+      cmd.add(ClusterChildMain.class.getName());
+      cmd.add(Integer.toString(proc));
+      cmd.add(out.toString());
+      procs.add(
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    }
+    for (int proc = 0; proc < 2; proc++) {
+      awaitSuccess(procs.get(proc), logs.get(proc));
+    }
+
+    List<String> onKafka = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      // worker w of the four is worker w % 2 of process w / 2
+      onKafka.addAll(
+          Files.readAllLines(dir.resolve("cluster-out-" + w / 2).resolve("worker-" + w)));
+    }
+    List<Epoched<KV<String, Long>>> local = Collections.synchronizedList(new ArrayList<>());
+    Execution.spawnCluster(
+        ClusterChildMain.flow(), ClusterChildMain.input(), (i, n) -> local::add, 1, 4);
+    Collections.sort(onKafka);
+    assertThat(onKafka).isEqualTo(sortedLines(local));
+  }
+
+  static List<String> sortedLines(List<? extends Epoched<?>> pairs) {
+    List<String> lines = new ArrayList<>();
+    for (Epoched<?> p : pairs) {
+      lines.add(p.epoch() + " " + p.item());
+    }
+    Collections.sort(lines);
+    return lines;
   }
 
   /** Waits until the output holds {@code count} committed captures; returns how many it saw. */

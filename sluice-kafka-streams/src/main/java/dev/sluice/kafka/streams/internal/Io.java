@@ -343,6 +343,91 @@ public final class Io {
     }
   }
 
+  /** The bootstrap servers of {@code host:port[,host:port]} or {@code kafka://host:port[?…]}. */
+  public static String bootstrap(String servers) {
+    String bootstrap = servers.startsWith("kafka://") ? servers.substring(8) : servers;
+    int q = bootstrap.indexOf('?');
+    if (q >= 0) {
+      bootstrap = bootstrap.substring(0, q);
+    }
+    if (bootstrap.endsWith("/")) {
+      bootstrap = bootstrap.substring(0, bootstrap.length() - 1);
+    }
+    if (bootstrap.isBlank()) {
+      throw new IllegalArgumentException(
+          "Kafka servers must be host:port[,host:port] or kafka://host:port: \"" + servers + "\"");
+    }
+    return bootstrap;
+  }
+
+  /** Takes one captured pair. */
+  @FunctionalInterface
+  interface PairSink {
+    void write(Epoched<Object> pair) throws Exception;
+  }
+
+  /**
+   * Appends a worker's pairs to its own input partition, then an end marker there; the iterator is
+   * closed if it is {@link AutoCloseable}.
+   */
+  static void appendTo(Settings s, int partition, Iterable<? extends Epoched<?>> pairs)
+      throws Exception {
+    if (pairs == null) {
+      throw new SluiceException("the input builder returned null for worker " + partition);
+    }
+    java.util.Iterator<? extends Epoched<?>> items = pairs.iterator();
+    try (KafkaProducer<byte[], byte[]> producer = producer(s)) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      while (items.hasNext()) {
+        Epoched<?> pair = items.next();
+        if (pair == null) {
+          throw new SluiceException("worker " + partition + "'s input holds a null pair");
+        }
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Wire.EPOCH, Wire.longBytes(pair.epoch()));
+        byte[] value = s.inputCodec().encode(pair.item());
+        sent.add(
+            producer.send(new ProducerRecord<>(s.input(), partition, null, null, value, headers)));
+        if (sent.size() >= 10_000) {
+          await(sent);
+          sent.clear();
+        }
+      }
+      RecordHeaders end = new RecordHeaders();
+      end.add(Wire.END, null);
+      sent.add(producer.send(new ProducerRecord<>(s.input(), partition, null, null, null, end)));
+      await(sent);
+    } finally {
+      if (items instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    }
+  }
+
+  /** Reads one output partition's captures into {@code sink} until {@code markers} tasks ended. */
+  static void readPartition(
+      Settings s, int partition, int markers, Set<String> ended, PairSink sink) throws Exception {
+    Properties p = clientProps(s);
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", "false");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(s.output(), partition);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      while (ended.size() < markers) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (!endMarker(r, s.applicationId(), ended)) {
+            Long epoch = Wire.epoch(r.headers());
+            sink.write(
+                new Epoched<>(
+                    epoch == null ? r.timestamp() : epoch, s.outputCodec().decode(r.value())));
+          }
+        }
+      }
+    }
+  }
+
   /** Validates a topic or application id. */
   public static String checkName(String what, String name) {
     if (name == null || !NAME.matcher(name).matches()) {
