@@ -130,8 +130,8 @@ public final class DataflowKafkaBench {
         two / one);
     Map<String, Double> bars = new LinkedHashMap<>();
     bars.put("hand-written KS", 1.0);
-    bars.put("Sluice, 1 instance", one / base);
-    bars.put("Sluice, 2 instances", two / base);
+    bars.put("Sluice, 1 instance", Math.round(one / base * 100) / 100.0);
+    bars.put("Sluice, 2 instances", Math.round(two / base * 100) / 100.0);
     Path chart =
         Charts.bars(
             "dataflow-kafka",
