@@ -6,7 +6,7 @@ import dev.sluice.dataflow.Dataflow;
 import dev.sluice.dataflow.Epoched;
 import dev.sluice.dataflow.Execution;
 import dev.sluice.dataflow.KV;
-import dev.sluice.kafka.KafkaBroker;
+import dev.sluice.kafka.Children;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,44 +19,20 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Instances in child JVMs: three share a run, and one killed with kill -9 resumes. */
 @Timeout(240)
-class AcrossJvmsTest {
-  static KafkaBroker broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    broker.close();
-  }
-
+class AcrossJvmsTest extends OnBroker {
   static Process child(Path stateDir, String runId, List<String> cases, Path log)
       throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    cmd.add("-Xmx256m");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(RunnerChildMain.class.getName());
-    cmd.add(broker.bootstrap());
-    cmd.add(stateDir.toString());
-    cmd.add(runId);
-    cmd.addAll(cases);
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    List<String> args = new ArrayList<>(List.of(broker.bootstrap(), stateDir.toString(), runId));
+    args.addAll(cases);
+    return Children.java(List.of(), RunnerChildMain.class, args)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   static void awaitSuccess(Process p, Path log) throws Exception {
@@ -133,20 +109,17 @@ class AcrossJvmsTest {
       Path out = Files.createDirectories(dir.resolve("cluster-out-" + proc));
       Path log = dir.resolve("cluster-" + proc + ".log");
       logs.add(log);
-      List<String> cmd = new ArrayList<>();
-      cmd.add(ProcessHandle.current().info().command().orElse("java"));
-      cmd.add("-Xmx256m");
-      cmd.add("-XX:TieredStopAtLevel=1");
-      cmd.add("-Dsluice.kafka=kafka://" + broker.bootstrap());
-      cmd.add("-Dsluice.application.id=cluster-main");
-      cmd.add("-Dsluice.state.dir=" + dir.resolve("cluster-state"));
-      cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
-      cmd.add(ClusterChildMain.class.getName());
-      cmd.add(Integer.toString(proc));
-      cmd.add(out.toString());
+      List<String> options =
+          List.of(
+              "-Dsluice.kafka=kafka://" + broker.bootstrap(),
+              "-Dsluice.application.id=cluster-main",
+              "-Dsluice.state.dir=" + dir.resolve("cluster-state"));
       procs.add(
-          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+          Children.java(
+                  options, ClusterChildMain.class, List.of(Integer.toString(proc), out.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start());
     }
     for (int proc = 0; proc < 2; proc++) {
       awaitSuccess(procs.get(proc), logs.get(proc));

@@ -6,36 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.SluiceException;
 import dev.sluice.dataflow.Dataflow;
 import dev.sluice.dataflow.KV;
-import dev.sluice.kafka.KafkaBroker;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A failing step stops the run on every instance and reaches the caller; an interrupt stops it. */
 @Timeout(120)
-class FailureTest {
-  static KafkaBroker broker;
-  @TempDir static Path state;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    broker.close();
-  }
-
+class FailureTest extends OnBroker {
   static KafkaStreamsRunner runner(String name) {
     return KafkaStreamsRunner.on(broker.bootstrap())
         .applicationId("app-" + name)
@@ -43,7 +25,7 @@ class FailureTest {
         .output("out-" + name)
         .partitions(2)
         .commitInterval(Duration.ofMillis(50))
-        .stateDir(state.resolve(name))
+        .stateDir(dir.resolve(name))
         .property("consumer.session.timeout.ms", "6000")
         .property("consumer.heartbeat.interval.ms", "500");
   }
@@ -109,7 +91,7 @@ class FailureTest {
 
   private static Throwable failureOf(KafkaStreamsRunner runner, Dataflow<?, ?> flow, String name) {
     try {
-      runner.stateDir(state.resolve("two-" + name)).run(flow);
+      runner.stateDir(dir.resolve("two-" + name)).run(flow);
       return null;
     } catch (Throwable e) {
       return e;

@@ -5,32 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.dataflow.Dataflow;
 import dev.sluice.dataflow.Epoched;
 import dev.sluice.dataflow.Execution;
-import dev.sluice.kafka.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The dataflow contract on a real broker, one instance in this JVM: same captures as locally. */
 @Timeout(120)
-class KafkaStreamsRunnerTest {
+class KafkaStreamsRunnerTest extends OnBroker {
   static final int PARTITIONS = 3;
-  static KafkaBroker broker;
-  @TempDir static Path state;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    broker.close();
-  }
 
   static KafkaStreamsRunner runner(String name, Path stateDir) {
     return KafkaStreamsRunner.on(broker.url())
@@ -44,7 +28,7 @@ class KafkaStreamsRunnerTest {
 
   void sameAsLocally(String name) {
     ContractFlows.Case c = ContractFlows.byName(name);
-    KafkaStreamsRunner runner = runner(name, state.resolve(name));
+    KafkaStreamsRunner runner = runner(name, dir.resolve(name));
     runner.append(c.input());
     runner.endInput();
 
