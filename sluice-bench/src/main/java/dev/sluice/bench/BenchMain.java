@@ -19,6 +19,7 @@ public final class BenchMain {
     BENCHMARKS.put("consumer", "dev.sluice.bench.ConsumerBench");
     BENCHMARKS.put("latency", "dev.sluice.bench.LatencyBench");
     BENCHMARKS.put("kafka", "dev.sluice.bench.KafkaBench");
+    BENCHMARKS.put("dataflow-kafka", "dev.sluice.bench.DataflowKafkaBench");
     BENCHMARKS.put("purge", "dev.sluice.bench.PurgeBench");
     BENCHMARKS.put("server", "dev.sluice.bench.ServerBench");
     BENCHMARKS.put("postgres", "dev.sluice.bench.PostgresBench");

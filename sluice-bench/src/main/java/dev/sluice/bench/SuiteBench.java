@@ -92,6 +92,12 @@ public final class SuiteBench {
               List.of("5", "20000"),
               true),
           new Entry(
+              "dataflow-kafka",
+              "dataflow word count on Kafka Streams vs a hand-written Kafka Streams word count",
+              List.of("5"),
+              List.of("3", "10000"),
+              true),
+          new Entry(
               "peers-log",
               "persisted append + consume: Sluice vs Chronicle Queue vs Artemis",
               List.of(),

@@ -4,6 +4,7 @@ import dev.sluice.SluiceException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 /**
  * Runs {@link Dataflow}s: bytewax's {@code run}, {@code run_cluster}, {@code spawn_cluster} and
@@ -99,13 +100,15 @@ public final class Execution {
    * locally, exactly like {@code spawnCluster(flow, inputBuilder, outputBuilder, 1,
    * workersPerProc)}.
    *
-   * <p>With several addresses it fails before reading any input: multi-process runs go through the
-   * Kafka Streams runner, which is not available yet. Sluice never opens an exchange of its own
-   * between processes.
+   * <p>With several addresses it hands the run to the {@link ClusterRunner} on the classpath — the
+   * Kafka Streams runner of the module {@code dev.sluice:sluice-kafka-streams} — which blocks until
+   * the whole run has ended; without one it fails before reading any input, naming the module to
+   * add. Sluice never opens an exchange of its own between processes.
    *
    * @param addresses the {@code host:port} of every process of the cluster, this one included
    * @param procId this process's index in {@code addresses}
-   * @throws SluiceException if there are several addresses
+   * @throws SluiceException if there are several addresses and no {@link ClusterRunner} on the
+   *     classpath
    * @throws IllegalArgumentException if {@code procId} is not an index of {@code addresses}, or
    *     {@code workersPerProc} is below 1
    */
@@ -119,14 +122,26 @@ public final class Execution {
     Objects.requireNonNull(addresses, "addresses must not be null");
     List<String> copy = new ArrayList<>(addresses);
     if (copy.size() > 1) {
-      throw new SluiceException(
-          "clusterMain got "
-              + copy.size()
-              + " addresses "
-              + copy
-              + ": multi-process runs go through the Kafka Streams runner, which is not available"
-              + " yet; Sluice never opens its own network exchange. Pass only this process's"
-              + " address to run its workers locally");
+      if (procId < 0 || procId >= copy.size()) {
+        throw new IllegalArgumentException(
+            "procId must be an index of addresses " + copy + ": " + procId);
+      }
+      ClusterRunner runner =
+          ServiceLoader.load(ClusterRunner.class, Execution.class.getClassLoader())
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new SluiceException(
+                          "clusterMain got "
+                              + copy.size()
+                              + " addresses "
+                              + copy
+                              + ": multi-process runs go through the Kafka Streams runner; add"
+                              + " dev.sluice:sluice-kafka-streams to the classpath, or pass only"
+                              + " this process's address to run its workers locally"));
+      runner.clusterMain(
+          flow, inputBuilder, outputBuilder, new ProcArgs(copy, procId, workersPerProc));
+      return;
     }
     int processes = Math.max(1, copy.size());
     if (procId < 0 || procId >= processes) {

@@ -249,7 +249,7 @@ class ExecutionTest {
   }
 
   @Test
-  void clusterMainWithSeveralAddressesFailsBeforeReadingInputAndPointsToKafkaStreams() {
+  void clusterMainWithSeveralAddressesAndNoClusterRunnerFailsBeforeReadingInputNamingTheModule() {
     AtomicInteger builds = new AtomicInteger();
     var flow = Dataflow.<String>builder().capture().build();
 
@@ -267,7 +267,7 @@ class ExecutionTest {
                     1))
         .isExactlyInstanceOf(SluiceException.class)
         .hasMessageContaining("multi-process runs go through the Kafka Streams runner")
-        .hasMessageContaining("not available yet")
+        .hasMessageContaining("add dev.sluice:sluice-kafka-streams to the classpath")
         .hasMessageContaining("[host-a:2101, host-b:2101]");
     assertThat(builds).hasValue(0);
   }
