@@ -7,6 +7,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,13 +67,16 @@ final class FileChanges implements AutoCloseable {
   }
 
   /**
-   * Waits until a file changed, at most {@code timeout}, and takes every notification that is
-   * ready.
+   * Waits until a file changed, at most {@code timeout} (empty: no limit), and takes every
+   * notification that is ready.
    *
    * @throws InterruptedException if the thread is interrupted while waiting
    */
-  Seen await(Duration timeout) throws InterruptedException {
-    WatchKey key = watch.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  Seen await(Optional<Duration> timeout) throws InterruptedException {
+    WatchKey key =
+        timeout.isEmpty()
+            ? watch.take()
+            : watch.poll(timeout.get().toNanos(), TimeUnit.NANOSECONDS);
     boolean s = false;
     boolean p = false;
     while (key != null) {

@@ -61,7 +61,6 @@ final class SqliteBackend implements StoreBackend {
   private static final String PROCS_DIR = "procs";
   private static final long[] AFTER_CHANGE_MILLIS = {1, 2, 4, 8, 16, 32, 64};
   private static final Duration COMPANY_LOOK = Duration.ofSeconds(1);
-  private static final Duration ALONE_WAIT = Duration.ofDays(1);
 
   private final String url;
   private final Path dir;
@@ -615,12 +614,13 @@ final class SqliteBackend implements StoreBackend {
           () -> {
             wakeups.awaitWaiters();
             boolean company = processes.othersPresent();
-            Duration wait =
+            Optional<Duration> wait =
                 !company
-                    ? ALONE_WAIT
-                    : tail[0] < AFTER_CHANGE_MILLIS.length
-                        ? Duration.ofMillis(AFTER_CHANGE_MILLIS[tail[0]])
-                        : COMPANY_LOOK;
+                    ? Optional.empty()
+                    : Optional.of(
+                        tail[0] < AFTER_CHANGE_MILLIS.length
+                            ? Duration.ofMillis(AFTER_CHANGE_MILLIS[tail[0]])
+                            : COMPANY_LOOK);
             FileChanges.Seen seen = files.await(wait);
             if (seen.procs()) {
               processes.forgetOthers();
