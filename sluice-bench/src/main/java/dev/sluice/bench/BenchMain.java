@@ -22,6 +22,7 @@ public final class BenchMain {
     BENCHMARKS.put("purge", "dev.sluice.bench.PurgeBench");
     BENCHMARKS.put("server", "dev.sluice.bench.ServerBench");
     BENCHMARKS.put("postgres", "dev.sluice.bench.PostgresBench");
+    BENCHMARKS.put("idle", "dev.sluice.bench.IdleBench");
   }
 
   private BenchMain() {}
