@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 final class FileChanges implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileChanges.class);
 
+  /** Set to {@code false} to poll {@code PRAGMA data_version} instead. */
+  static final String PROPERTY = "sluice.sqlite.watchFiles";
+
   private final WatchService watch;
   private final WatchKey store;
   private final WatchKey procs;
@@ -37,8 +40,15 @@ final class FileChanges implements AutoCloseable {
     this.procs = procs;
   }
 
-  /** Watches {@code dir} and {@code procs}, or returns null where notifications are not native. */
+  /**
+   * Watches {@code dir} and {@code procs}, or returns null where notifications are not native or
+   * the system property {@value #PROPERTY} is {@code false} (for a file system whose notifications
+   * miss other processes' writes, and to compare with polling).
+   */
   static FileChanges open(Path dir, Path procs) {
+    if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
+      return null;
+    }
     WatchService w = null;
     try {
       w = FileSystems.getDefault().newWatchService();
