@@ -30,8 +30,9 @@ import java.util.stream.Stream;
  *
  * <p>Each consumer first handles the one record of the stream, then waits. After a warm-up, the
  * children's CPU time (utime + stime from {@code /proc/PID/stat}) is read at the start and the end
- * of each of {@code runs} consecutive slices of the window. The figure is the whole window (one
- * clock tick of 10 ms in 60 s is 0.017 % of a core); the median slice is printed beside it.
+ * of each of {@code runs} consecutive slices of the window, summed over every thread but the JIT
+ * compiler's ({@code -Dsluice.bench.withJit=true} counts them too). The figure is the whole window
+ * (one clock tick of 10 ms in 60 s is 0.017 % of a core); the median slice is printed beside it.
  * Children run with {@code -Xmx64m -XX:+UseSerialGC}.
  *
  * <p>Usage: {@code java -jar sluice-bench/target/sluice-bench.jar idle [seconds=60] [runs=5]
@@ -40,6 +41,9 @@ import java.util.stream.Stream;
 public final class IdleBench {
   private static final long HZ = 100; // USER_HZ of /proc/PID/stat on Linux
   private static final int WARMUP_SECONDS = Integer.getInteger("sluice.bench.idleWarmup", 10);
+
+  /** Whether the JIT compiler's threads count (-Dsluice.bench.withJit=true; default false). */
+  private static final boolean WITH_JIT = Boolean.getBoolean("sluice.bench.withJit");
 
   private IdleBench() {}
 
@@ -62,6 +66,10 @@ public final class IdleBench {
         WARMUP_SECONDS,
         seconds,
         runs);
+    System.out.println(
+        WITH_JIT
+            ? "CPU of every thread of the child JVMs"
+            : "CPU of every thread of the child JVMs but the JIT compiler's (C1/C2 CompilerThread)");
     System.out.println("CPU: " + Measure.cpu());
     System.out.println(
         "JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -215,13 +223,30 @@ public final class IdleBench {
         .start();
   }
 
-  /** The summed utime + stime of the processes, in clock ticks. */
+  /**
+   * The summed utime + stime of the processes' threads, in clock ticks, with or without the JIT
+   * compiler's threads ({@code C1/C2 CompilerThread}: a young JVM's warm-up, not a consumer's cost;
+   * when 100 JVMs start on 2 cores they compile for minutes).
+   */
   private static long ticks(List<Process> processes) throws Exception {
     long sum = 0;
     for (Process p : processes) {
-      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15: utime, stime
+      try (Stream<Path> tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          String stat;
+          try {
+            stat = Files.readString(task.resolve("stat"));
+          } catch (java.io.IOException gone) {
+            continue; // the thread ended
+          }
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (!WITH_JIT && name.contains("CompilerThre")) {
+            continue;
+          }
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15: utime, stime
+        }
+      }
     }
     return sum;
   }

@@ -278,6 +278,9 @@ public final class Coordinator {
           return c;
         }
       }
+      if (recheck != null) {
+        recheck.soon(); // no commit of ours may follow to wake the caller
+      }
       return null; // busy with other claimers; the caller comes back
     } finally {
       if (finished != null && !finished.done) {
