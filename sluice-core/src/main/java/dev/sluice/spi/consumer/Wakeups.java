@@ -52,24 +52,7 @@ public final class Wakeups {
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public boolean await(long seen, Duration timeout) throws InterruptedException {
-    lock.lock();
-    try {
-      waiters++;
-      if (waiters == 1) {
-        waitersArrived.signalAll();
-      }
-      try {
-        long left = timeout.toNanos();
-        while (version == seen && left > 0) {
-          left = changed.awaitNanos(left);
-        }
-        return version != seen;
-      } finally {
-        waiters--;
-      }
-    } finally {
-      lock.unlock();
-    }
+    return awaitAsConsumer(seen, timeout.toNanos(), true);
   }
 
   /**
@@ -80,6 +63,11 @@ public final class Wakeups {
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public void await(long seen) throws InterruptedException {
+    awaitAsConsumer(seen, 0, false);
+  }
+
+  private boolean awaitAsConsumer(long seen, long nanos, boolean timed)
+      throws InterruptedException {
     lock.lock();
     try {
       waiters++;
@@ -87,9 +75,15 @@ public final class Wakeups {
         waitersArrived.signalAll();
       }
       try {
-        while (version == seen) {
-          changed.await();
+        long left = nanos;
+        while (version == seen && (!timed || left > 0)) {
+          if (timed) {
+            left = changed.awaitNanos(left);
+          } else {
+            changed.await();
+          }
         }
+        return version != seen;
       } finally {
         waiters--;
       }
