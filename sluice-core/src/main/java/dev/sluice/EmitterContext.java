@@ -30,6 +30,15 @@ public interface EmitterContext<T> {
   /** The store clock's time. */
   Instant now();
 
+  /**
+   * Says when this call's answer may change by time alone, with nothing appended: an emitter that
+   * returns empty because a window is not due yet names the time it is due, and an idle consumer
+   * sleeps until then. Of several calls the earliest counts. An emitter that reads {@link #now()}
+   * without calling this is asked again every {@link dev.sluice.spi.Scheduler#idleRecheck()}; one
+   * that does not read the clock is asked again only when the store changes.
+   */
+  default void recheckAt(Instant when) {}
+
   /** The last window claimed in this group and partition, or empty before the first. */
   Optional<WindowBounds> last();
 

@@ -110,7 +110,11 @@ public final class Windows {
       }
       List<? extends Record<?>> pending = ctx.peek((int) available);
       Instant due = pending.get(0).timestamp().plus(flushAfter);
-      return ctx.now().isBefore(due) ? Optional.empty() : Optional.of(offsets(ctx, pending));
+      if (ctx.now().isBefore(due)) {
+        ctx.recheckAt(due);
+        return Optional.empty();
+      }
+      return Optional.of(offsets(ctx, pending));
     }
 
     @Override
@@ -146,6 +150,7 @@ public final class Windows {
     }
     long end = start + d;
     if (ctx.now().toEpochMilli() < end) {
+      ctx.recheckAt(Instant.ofEpochMilli(end)); // a later now only moves the start later
       return Optional.empty();
     }
     return Optional.of(WindowBounds.ofTime(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end)));
@@ -154,6 +159,9 @@ public final class Windows {
   private static Optional<WindowBounds> relaxedNext(EmitterContext<?> ctx, long d) {
     Long firstTs = firstTimestamp(ctx);
     Optional<Instant> lastEnd = ctx.last().filter(WindowBounds::isTime).map(WindowBounds::end);
+    if (!ctx.emitEmpty() && firstTs == null) {
+      return Optional.empty(); // only an append can make a window
+    }
     long now = ctx.now().toEpochMilli();
     long start;
     if (lastEnd.isPresent()) {
@@ -164,9 +172,11 @@ public final class Windows {
       return Optional.empty();
     }
     if (now < start + d) {
+      ctx.recheckAt(Instant.ofEpochMilli(start + d));
       return Optional.empty();
     }
-    if (!ctx.emitEmpty() && (firstTs == null || firstTs >= now)) {
+    if (!ctx.emitEmpty() && firstTs >= now) {
+      ctx.recheckAt(Instant.ofEpochMilli(firstTs + 1));
       return Optional.empty();
     }
     // After downtime the window still holds every record since the last one: relaxed windows have
@@ -177,6 +187,9 @@ public final class Windows {
   private static Optional<WindowBounds> slidingNext(EmitterContext<?> ctx, long size, long slide) {
     Long firstTs = firstTimestamp(ctx);
     Optional<WindowBounds> last = ctx.last().filter(WindowBounds::isTime);
+    if (!ctx.emitEmpty() && firstTs == null) {
+      return Optional.empty(); // only an append can make a window
+    }
     long now = ctx.now().toEpochMilli();
     long start;
     if (last.isPresent()) {
@@ -187,9 +200,6 @@ public final class Windows {
       return Optional.empty();
     }
     if (!ctx.emitEmpty()) {
-      if (firstTs == null) {
-        return Optional.empty();
-      }
       start = Math.max(start, earliestContaining(firstTs, size, slide));
     } else {
       long latestReady = Math.floorDiv(now - size, slide) * slide;
@@ -201,6 +211,7 @@ public final class Windows {
     }
     long end = start + size;
     if (now < end) {
+      ctx.recheckAt(Instant.ofEpochMilli(end)); // a later now only moves the start later
       return Optional.empty();
     }
     return Optional.of(
@@ -231,9 +242,11 @@ public final class Windows {
     }
     long now = ctx.now().toEpochMilli();
     boolean closed = now - previous >= gap || now - first >= max;
-    return closed || pending.size() == MAX_SESSION_RECORDS
-        ? Optional.of(offsets(ctx, pending))
-        : Optional.empty();
+    if (closed || pending.size() == MAX_SESSION_RECORDS) {
+      return Optional.of(offsets(ctx, pending));
+    }
+    ctx.recheckAt(Instant.ofEpochMilli(Math.min(previous + gap, first + max)));
+    return Optional.empty();
   }
 
   private static Long firstTimestamp(EmitterContext<?> ctx) {

@@ -38,6 +38,8 @@ class WindowsPropertyTest {
     long cursor;
     WindowBounds last;
     int emptyProposals;
+    Long due; // the earliest recheckAt of the last call, in milliseconds
+    int rechecksChecked;
 
     Sim(WindowEmitter<Object> emitter, boolean emitEmpty, int catchUp) {
       this.emitter = emitter;
@@ -62,8 +64,9 @@ class WindowsPropertyTest {
 
     void poll() {
       for (int guard = 0; guard < 10_000; guard++) {
-        Optional<WindowBounds> next = emitter.next(context());
+        Optional<WindowBounds> next = ask(now);
         if (next.isEmpty()) {
+          checkRecheck();
           return;
         }
         WindowBounds b = next.get();
@@ -87,8 +90,53 @@ class WindowsPropertyTest {
       throw new AssertionError("the emitter never stopped emitting at " + now);
     }
 
+    private Optional<WindowBounds> ask(long at) {
+      long was = now;
+      now = at;
+      due = null;
+      try {
+        return emitter.next(context());
+      } finally {
+        now = was;
+      }
+    }
+
+    /**
+     * An idle consumer sleeps until the time the emitter named with recheckAt, or until an append
+     * if it named none: no window may become due earlier by time alone.
+     */
+    private void checkRecheck() {
+      Long until = due;
+      long[] earlier =
+          until == null
+              ? new long[] {now + 1, now + 1_000, now + 86_400_000L}
+              : new long[] {now, now + (until - now) / 2, until - 1};
+      for (long t : earlier) {
+        if (t >= now && (until == null || t < until)) {
+          assertThat(ask(t))
+              .as("a window is due at %d, before the recheck at %s (now %d)", t, until, now)
+              .isEmpty();
+        }
+      }
+      if (until != null) {
+        assertThat(until).as("recheck after now").isGreaterThan(now);
+        Optional<WindowBounds> then = ask(until);
+        assertThat(then.isPresent() || (due != null && due > until))
+            .as("at the recheck %d a window is due or a later recheck is named", until)
+            .isTrue();
+      }
+      due = until;
+      rechecksChecked++;
+    }
+
     EmitterContext<Object> context() {
       return new EmitterContext<>() {
+        @Override
+        public void recheckAt(Instant when) {
+          long t = when.toEpochMilli();
+          due = due == null ? t : Math.min(due, t);
+        }
+
         @Override
         public long cursor() {
           return cursor;
@@ -150,6 +198,27 @@ class WindowsPropertyTest {
       }
       return seen;
     }
+  }
+
+  @Property(tries = 200)
+  void anIdleConsumerSleepingUntilTheRecheckNeverClosesAWindowLate(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 5) int kind,
+      @ForAll boolean emitEmpty,
+      @ForAll @IntRange(min = 1, max = 300) int millis) {
+    Duration d = Duration.ofMillis(millis);
+    WindowEmitter<Object> emitter =
+        switch (kind) {
+          case 0 -> Windows.count(3);
+          case 1 -> Windows.count(3).orAfter(d);
+          case 2 -> Windows.fixed(d);
+          case 3 -> Windows.relaxed(d);
+          case 4 -> Windows.sliding(d.multipliedBy(2), d);
+          default -> Windows.session(d, d.multipliedBy(3));
+        };
+    Sim sim = new Sim(emitter, emitEmpty, 3);
+    sim.run(new Random(seed), 200, 150, 5L * millis);
+    assertThat(sim.rechecksChecked).isPositive();
   }
 
   @Property(tries = 150)

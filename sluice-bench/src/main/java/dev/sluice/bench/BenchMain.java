@@ -27,8 +27,8 @@ public final class BenchMain {
     BENCHMARKS.put("peers-pipeline", "dev.sluice.bench.PeersPipelineBench");
     BENCHMARKS.put("peers-wordcount", "dev.sluice.bench.PeersWordCountBench");
     BENCHMARKS.put("suite", "dev.sluice.bench.SuiteBench");
-
     BENCHMARKS.put("growth", "dev.sluice.bench.GrowthBench");
+    BENCHMARKS.put("idle", "dev.sluice.bench.IdleBench");
   }
 
   private BenchMain() {}

@@ -116,7 +116,12 @@ public final class SuiteBench {
               "growth",
               "cost as streams, groups, processes, record size and records grow",
               List.of("all"),
-              List.of("streams")));
+              List.of("streams")),
+          new Entry(
+              "idle",
+              "CPU of waiting consumers: 1, 10 and 100 in one JVM and across processes",
+              List.of("60", "5", "1,10,100", "both"),
+              List.of("10", "1", "1,10", "one")));
 
   private static final Pattern CHART = Pattern.compile("^chart: (.+\\.png)\\s*$");
 

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -253,9 +252,22 @@ final class TailCommand implements Callable<Integer> {
       Thread hook = new Thread(job::close, "sluice-tail-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        while (job.isRunning() && !enough.await(200, TimeUnit.MILLISECONDS)) {
-          // waits for --max, the job's end or an interrupt
-        }
+        // waits for --max, the job's end or an interrupt, with no polling while idle
+        Thread ended =
+            new Thread(
+                () -> {
+                  try {
+                    job.awaitTermination();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  enough.countDown();
+                },
+                "sluice-tail-end");
+        ended.setDaemon(true);
+        ended.start();
+        enough.await();
+        ended.interrupt();
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);

@@ -3,6 +3,7 @@ package dev.sluice.spi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -34,6 +35,21 @@ public interface Scheduler {
    * close by the clock, not by an append). 50 ms in real time.
    */
   Duration idleRecheck();
+
+  /**
+   * How long, in real time, an idle consumer waits for a wake-up when the next thing that time
+   * alone can make ready (a time window's end, a retry's backoff) is due at {@code deadline} of
+   * {@code clock}; empty to wait for a wake-up only. With an empty {@code deadline} nothing but a
+   * change of the store can make progress.
+   *
+   * <p>{@link #system()} waits until the deadline (at most a minute at a time, in case the clock is
+   * set) and, with no deadline, for a wake-up only: an idle consumer then costs no CPU. The default
+   * waits {@link #idleRecheck()} whatever the deadline, as a clock that a test moves by hand must
+   * be looked at again.
+   */
+  default Optional<Duration> idleWait(Clock clock, Optional<Instant> deadline) {
+    return Optional.of(idleRecheck());
+  }
 
   /**
    * Runs {@code task} every {@code period} of this scheduler's time until the returned handle is

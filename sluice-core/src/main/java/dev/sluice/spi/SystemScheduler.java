@@ -3,6 +3,7 @@ package dev.sluice.spi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -14,6 +15,8 @@ final class SystemScheduler implements Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   private static final Duration IDLE_RECHECK = Duration.ofMillis(50);
   private static final long MAX_NAP_MILLIS = 50;
+  private static final Duration MAX_IDLE_WAIT = Duration.ofMinutes(1);
+  private static final Duration ONE_MILLI = Duration.ofMillis(1);
 
   private SystemScheduler() {}
 
@@ -25,6 +28,19 @@ final class SystemScheduler implements Scheduler {
   @Override
   public Duration idleRecheck() {
     return IDLE_RECHECK;
+  }
+
+  @Override
+  public Optional<Duration> idleWait(Clock clock, Optional<Instant> deadline) {
+    if (deadline.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration left = Duration.between(clock.instant(), deadline.get());
+    if (left.isNegative() || left.isZero()) {
+      return Optional.of(IDLE_RECHECK); // due but still not ready: look again soon, never spin
+    }
+    // a millisecond late rather than early: emitters compare whole milliseconds
+    return Optional.of(left.compareTo(MAX_IDLE_WAIT) > 0 ? MAX_IDLE_WAIT : left.plus(ONE_MILLI));
   }
 
   @Override

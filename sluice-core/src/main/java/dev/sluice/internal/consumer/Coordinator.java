@@ -232,10 +232,22 @@ public final class Coordinator {
    */
   public Claim claim(
       String owner, Function<Snapshot, Optional<WindowBounds>> decide, Finished finished) {
+    return claim(owner, decide, finished, null);
+  }
+
+  /**
+   * As {@link #claim(String, Function, Finished)}, telling {@code recheck} (if not null) when a
+   * window that was not takeable may become takeable by time alone.
+   */
+  Claim claim(
+      String owner,
+      Function<Snapshot, Optional<WindowBounds>> decide,
+      Finished finished,
+      Recheck recheck) {
     try {
       for (int conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
         Snapshot snap = snapshot();
-        WindowRow takeable = firstTakeable(snap);
+        WindowRow takeable = firstTakeable(snap, recheck);
         if (takeable != null) {
           Claim c =
               writeWith(
@@ -265,6 +277,9 @@ public final class Coordinator {
         if (result instanceof Claim c) {
           return c;
         }
+      }
+      if (recheck != null) {
+        recheck.soon(); // no commit of ours may follow to wake the caller
       }
       return null; // busy with other claimers; the caller comes back
     } finally {
@@ -297,15 +312,20 @@ public final class Coordinator {
     }
   }
 
-  private WindowRow firstTakeable(Snapshot snap) {
+  private WindowRow firstTakeable(Snapshot snap, Recheck recheck) {
     long tick = tables.scheduler().nanoTime();
     WindowRow found = null;
     for (WindowRow w : snap.windows()) {
       if (found == null && w.state() == WindowState.OPEN && !w.notBefore().isAfter(snap.now())) {
         found = w;
+      } else if (w.state() == WindowState.OPEN && recheck != null) {
+        recheck.at(w.notBefore()); // a retry's backoff ends
       } else if (w.state() == WindowState.CLAIMED
           && w.owner() != null
           && !w.owner().startsWith(jobOwner + "/")) {
+        if (recheck != null) {
+          recheck.soon(); // its lease may lapse, its process may die
+        }
         String process = w.owner().substring(0, Math.max(0, w.owner().indexOf('/')));
         if (!tables.isAlive(process)) {
           if (found == null) {

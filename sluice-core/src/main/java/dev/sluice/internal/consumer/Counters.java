@@ -37,6 +37,11 @@ final class Counters {
     inFlight.incrementAndGet();
   }
 
+  /** How many windows are being handled now. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   void endWindow() {
     inFlight.decrementAndGet();
   }

@@ -26,11 +26,31 @@ final class Emitting<T> {
 
   /** The next window at the snapshot's cursor, or empty if none is ready. */
   Optional<WindowBounds> decide(Snapshot snap, Instant now) {
+    return decide(snap, now, null);
+  }
+
+  /**
+   * As {@link #decide(Snapshot, Instant)}, telling {@code recheck} (if not null) when time alone
+   * may change the answer.
+   */
+  Optional<WindowBounds> decide(Snapshot snap, Instant now, Recheck recheck) {
     long cursor = Math.max(snap.group().cursor(), snap.stream().firstOffset());
     if (cursor != snap.group().cursor()) {
+      if (recheck != null) {
+        recheck.soon(); // maintenance fixes the group, and its commit wakes us; this is cheap
+      }
       return Optional.empty(); // retention moved past the cursor; maintenance fixes the group
     }
-    return emitter.next(new Context(snap, cursor, snap.stream().nextOffset(), now));
+    Context ctx = new Context(snap, cursor, snap.stream().nextOffset(), now);
+    Optional<WindowBounds> next = emitter.next(ctx);
+    if (recheck != null && next.isEmpty()) {
+      if (ctx.due != null) {
+        recheck.at(ctx.due);
+      } else if (ctx.clockRead) {
+        recheck.soon(); // the emitter reads the clock but does not say when to look again
+      }
+    }
+    return next;
   }
 
   /** The emitter's arrangement of a window's records (never null). */
@@ -47,6 +67,8 @@ final class Emitting<T> {
     private final long cursor;
     private final long next;
     private final Instant now;
+    private boolean clockRead;
+    private Instant due;
 
     Context(Snapshot snap, long cursor, long next, Instant now) {
       this.snap = snap;
@@ -75,7 +97,16 @@ final class Emitting<T> {
 
     @Override
     public Instant now() {
+      clockRead = true;
       return now;
+    }
+
+    @Override
+    public void recheckAt(Instant when) {
+      java.util.Objects.requireNonNull(when, "when");
+      if (due == null || when.isBefore(due)) {
+        due = when;
+      }
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.sluice.spi.consumer.ConsumerSpec;
 import dev.sluice.spi.consumer.ConsumerTables;
 import dev.sluice.spi.consumer.Wakeups;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -41,6 +43,7 @@ public final class Job<T> implements StreamingJob {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch finished;
   private final AtomicInteger running;
+  private final AtomicLong claims = new AtomicLong();
   private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
   private volatile boolean started;
   private volatile boolean stopping;
@@ -102,7 +105,7 @@ public final class Job<T> implements StreamingJob {
   /** Handles one ready window on this thread; returns whether there was one. */
   public boolean once() {
     try {
-      return step(0, true, null);
+      return step(0, true, null, null);
     } finally {
       coord.releaseAll();
     }
@@ -112,18 +115,27 @@ public final class Job<T> implements StreamingJob {
     Attempts.Deferred deferred = new Attempts.Deferred();
     workerThreads.add(Thread.currentThread());
     Wakeups wakeups = tables.wakeups();
+    Recheck recheck = new Recheck();
     try {
       while (!stopping) {
         long seen = wakeups.version();
         boolean did;
+        recheck.reset();
         try {
-          did = step(worker, false, deferred);
+          did = step(worker, false, deferred, recheck);
         } catch (RuntimeException e) {
           fail(e);
           break;
         }
         if (!did && !stopping) {
-          wakeups.await(seen, tables.scheduler().idleRecheck());
+          // Waits for a commit (ours or, through the backend's watcher, another process's) or for
+          // the next time-bound event; with neither in sight, with no time limit: no polling.
+          Optional<Duration> wait = recheck.wait(tables.scheduler(), tables.clock());
+          if (wait.isPresent()) {
+            wakeups.await(seen, wait.get());
+          } else {
+            wakeups.await(seen);
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -146,7 +158,7 @@ public final class Job<T> implements StreamingJob {
     }
   }
 
-  private boolean step(int worker, boolean once, Attempts.Deferred deferred) {
+  private boolean step(int worker, boolean once, Attempts.Deferred deferred, Recheck recheck) {
     Claim c;
     List<Loaded<T>> loaded;
     claimLock.lock();
@@ -155,7 +167,10 @@ public final class Job<T> implements StreamingJob {
       try {
         c =
             coord.claim(
-                coord.owner(worker), snap -> emitting.decide(snap, tables.clock().instant()), done);
+                coord.owner(worker),
+                snap -> emitting.decide(snap, tables.clock().instant(), recheck),
+                done,
+                recheck);
       } finally {
         if (done != null && done.done()) {
           attempts.settle(deferred, done.committed());
@@ -164,6 +179,7 @@ public final class Job<T> implements StreamingJob {
       if (c == null) {
         return false;
       }
+      claims.incrementAndGet();
       loaded = buffer.range(c.first(), c.last());
     } finally {
       claimLock.unlock();
@@ -210,13 +226,27 @@ public final class Job<T> implements StreamingJob {
 
   /**
    * Renews this job's leases in real time, every third of the lease (at most every 10 s): a lease
-   * is the backstop for a process that hangs, so it is renewed by the process's own time.
+   * is the backstop for a process that hangs, so it is renewed by the process's own time. An idle
+   * job holds no claims, so it writes only to keep its group from expiring (every eighth of the
+   * expiry): each write wakes every waiting consumer of the store, in every process.
    */
   private void keep() {
     long period = Math.max(10, Math.min(spec.lease().toMillis() / 3, 10_000));
+    Duration refresh = spec.groupExpiry().dividedBy(8);
+    long claimsSeen = -1;
+    Instant lastBeat = tables.clock().instant();
     try {
       while (!stopping) {
         TimeUnit.MILLISECONDS.sleep(period);
+        long claimed = claims.get();
+        Instant now = tables.clock().instant();
+        if (claimed == claimsSeen
+            && counters.inFlight() == 0
+            && Duration.between(lastBeat, now).compareTo(refresh) < 0) {
+          continue; // idle: no claim to renew, and the group was marked read recently
+        }
+        claimsSeen = claimed;
+        lastBeat = now;
         try {
           coord.heartbeat();
         } catch (StreamChangedException e) {

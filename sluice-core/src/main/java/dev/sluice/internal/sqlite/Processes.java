@@ -86,6 +86,13 @@ final class Processes implements AutoCloseable {
     return others;
   }
 
+  /**
+   * The next {@link #othersPresent()} looks again: a file in the directory was added or removed.
+   */
+  void forgetOthers() {
+    othersCheckedAt = 0;
+  }
+
   private volatile boolean others = true;
   private volatile long othersCheckedAt;
 

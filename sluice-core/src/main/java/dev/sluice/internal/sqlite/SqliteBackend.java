@@ -58,6 +58,9 @@ final class SqliteBackend implements StoreBackend {
   private static final Logger LOG = dev.sluice.internal.log.Logs.get(SqliteBackend.class);
   static final String DB_FILE = "sluice.db";
   private static final long WAL_SIZE_LIMIT = 64L << 20;
+  private static final String PROCS_DIR = "procs";
+  private static final long[] AFTER_CHANGE_MILLIS = {1, 2, 4, 8, 16, 32, 64};
+  private static final Duration COMPANY_LOOK = Duration.ofSeconds(1);
 
   private final String url;
   private final Path dir;
@@ -87,7 +90,7 @@ final class SqliteBackend implements StoreBackend {
     this.readOnly = options.readOnly();
     this.readers = new ReaderPool(dir.resolve(DB_FILE), readOnly);
     // read-only: no lock file, no writer, no background work, nothing written to the directory
-    this.processes = readOnly ? null : new Processes(dir.resolve("procs"));
+    this.processes = readOnly ? null : new Processes(dir.resolve(PROCS_DIR));
     this.purger = readOnly ? null : new Purger(url, this::writeSql);
     this.writer =
         readOnly
@@ -590,10 +593,58 @@ final class SqliteBackend implements StoreBackend {
   }
 
   /**
-   * Watches {@code PRAGMA data_version} about every 2 ms while consumers wait and another process
-   * has the store open, and wakes them when another connection committed.
+   * Wakes this process's waiting consumers when another process committed. Rests while no consumer
+   * waits. Where the kernel notifies file changes ({@link FileChanges}), it looks at {@code PRAGMA
+   * data_version} only after the store's files changed and another process has the store open: a
+   * commit writes the WAL file before it publishes the new version in shared memory, so it looks
+   * again 1, 2, 4 … 64 ms after a change, and once a second while another process is there, lest a
+   * publication come later than that. Alone with the store, it waits for another process to arrive
+   * with no time limit. Elsewhere it polls {@code data_version} about every 2 ms.
    */
   private void pollDataVersion() {
+    FileChanges files = FileChanges.open(dir, dir.resolve(PROCS_DIR));
+    if (files == null) {
+      pollDataVersionEvery2Millis();
+      return;
+    }
+    try {
+      int[] tail = {AFTER_CHANGE_MILLIS.length};
+      watchChanges(
+          "change poller",
+          () -> {
+            wakeups.awaitWaiters();
+            boolean company = processes.othersPresent();
+            Optional<Duration> wait =
+                !company
+                    ? Optional.empty()
+                    : Optional.of(
+                        tail[0] < AFTER_CHANGE_MILLIS.length
+                            ? Duration.ofMillis(AFTER_CHANGE_MILLIS[tail[0]])
+                            : COMPANY_LOOK);
+            FileChanges.Seen seen = files.await(wait);
+            if (seen.procs()) {
+              processes.forgetOthers();
+              company = processes.othersPresent();
+            }
+            if (!company) {
+              tail[0] = AFTER_CHANGE_MILLIS.length;
+              return false; // our own commits wake our consumers directly
+            }
+            tail[0] = seen.store() ? 0 : Math.min(tail[0] + 1, AFTER_CHANGE_MILLIS.length);
+            return true;
+          },
+          (statement, first) -> {
+            if (!first) {
+              wakeups.bump();
+            }
+          });
+    } finally {
+      files.close();
+    }
+  }
+
+  /** {@link #pollDataVersion()} where file changes are not notified. */
+  private void pollDataVersionEvery2Millis() {
     watchChanges(
         "change poller",
         () -> {
@@ -624,9 +675,12 @@ final class SqliteBackend implements StoreBackend {
    * as the bound when bulk writes outrun this thread.
    */
   private void checkpoint() {
+    long[] seen = {wakeups.version()};
     watchChanges(
         "checkpointer",
         () -> {
+          // this process's commits bump the wake-ups (so do others' while our consumers wait)
+          seen[0] = wakeups.awaitChange(seen[0]);
           Thread.sleep(20);
           return true;
         },

@@ -20,6 +20,7 @@ public final class Wakeups {
   private final Condition waitersArrived = lock.newCondition();
   private long version;
   private int waiters;
+  private int housekeepers;
 
   /** The current version; pass it to {@link #await} to wait for a change after this. */
   public long version() {
@@ -36,7 +37,7 @@ public final class Wakeups {
     lock.lock();
     try {
       version++;
-      if (waiters > 0) {
+      if (waiters > 0 || housekeepers > 0) {
         changed.signalAll();
       }
     } finally {
@@ -51,6 +52,22 @@ public final class Wakeups {
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public boolean await(long seen, Duration timeout) throws InterruptedException {
+    return awaitAsConsumer(seen, timeout.toNanos(), true);
+  }
+
+  /**
+   * Waits, with no time limit, until the version moves past {@code seen}: for a consumer that
+   * nothing but a change of the store can make progress for (no time window is due, no retry
+   * waits). Returns at once if it moved already.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public void await(long seen) throws InterruptedException {
+    awaitAsConsumer(seen, 0, false);
+  }
+
+  private boolean awaitAsConsumer(long seen, long nanos, boolean timed)
+      throws InterruptedException {
     lock.lock();
     try {
       waiters++;
@@ -58,13 +75,40 @@ public final class Wakeups {
         waitersArrived.signalAll();
       }
       try {
-        long left = timeout.toNanos();
-        while (version == seen && left > 0) {
-          left = changed.awaitNanos(left);
+        long left = nanos;
+        while (version == seen && (!timed || left > 0)) {
+          if (timed) {
+            left = changed.awaitNanos(left);
+          } else {
+            changed.await();
+          }
         }
         return version != seen;
       } finally {
         waiters--;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * For a backend's own housekeeping (a checkpointer): waits with no time limit until the version
+   * moves past {@code seen}, without counting as a waiting consumer, and returns the new version.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public long awaitChange(long seen) throws InterruptedException {
+    lock.lock();
+    try {
+      housekeepers++;
+      try {
+        while (version == seen) {
+          changed.await();
+        }
+        return version;
+      } finally {
+        housekeepers--;
       }
     } finally {
       lock.unlock();
@@ -91,6 +135,22 @@ public final class Wakeups {
     try {
       if (waiters == 0) {
         waitersArrived.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * For a poller: waits, with no time limit, until somebody waits.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public void awaitWaiters() throws InterruptedException {
+    lock.lock();
+    try {
+      while (waiters == 0) {
+        waitersArrived.await();
       }
     } finally {
       lock.unlock();
