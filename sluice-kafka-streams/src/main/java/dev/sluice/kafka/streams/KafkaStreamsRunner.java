@@ -73,17 +73,19 @@ public final class KafkaStreamsRunner {
    * the prefix of the run's exchange and changelog topics. Required.
    */
   public KafkaStreamsRunner applicationId(String id) {
-    return new KafkaStreamsRunner(settings.withApplicationId(Io.checkName("applicationId", id)));
+    return new KafkaStreamsRunner(
+        settings.with(d -> d.applicationId = Io.checkName("applicationId", id)));
   }
 
   /** The topic to read; for a stream of a {@code kafka://} store, the stream's topic. Required. */
   public KafkaStreamsRunner input(String topic) {
-    return new KafkaStreamsRunner(settings.withInput(Io.checkName("input topic", topic)));
+    return new KafkaStreamsRunner(settings.with(d -> d.input = Io.checkName("input topic", topic)));
   }
 
   /** The topic captures go to, with their epoch in the {@value #EPOCH_HEADER} header. Required. */
   public KafkaStreamsRunner output(String topic) {
-    return new KafkaStreamsRunner(settings.withOutput(Io.checkName("output topic", topic)));
+    return new KafkaStreamsRunner(
+        settings.with(d -> d.output = Io.checkName("output topic", topic)));
   }
 
   /**
@@ -97,7 +99,7 @@ public final class KafkaStreamsRunner {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
     }
-    return new KafkaStreamsRunner(settings.withPartitions(partitions));
+    return new KafkaStreamsRunner(settings.with(d -> d.partitions = partitions));
   }
 
   /**
@@ -111,7 +113,7 @@ public final class KafkaStreamsRunner {
     if (length.toMillis() < 1) {
       throw new IllegalArgumentException("epochLength must be at least 1 ms: " + length);
     }
-    return new KafkaStreamsRunner(settings.withEpochMillis(length.toMillis()));
+    return new KafkaStreamsRunner(settings.with(d -> d.epochMillis = length.toMillis()));
   }
 
   /**
@@ -125,7 +127,7 @@ public final class KafkaStreamsRunner {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace must not be negative: " + grace);
     }
-    return new KafkaStreamsRunner(settings.withGraceMillis(grace.toMillis()));
+    return new KafkaStreamsRunner(settings.with(d -> d.graceMillis = grace.toMillis()));
   }
 
   /**
@@ -137,12 +139,12 @@ public final class KafkaStreamsRunner {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1: " + threads);
     }
-    return new KafkaStreamsRunner(settings.withThreads(threads));
+    return new KafkaStreamsRunner(settings.with(d -> d.threads = threads));
   }
 
   /** Exactly-once processing (Kafka Streams' {@code exactly_once_v2}); default true. */
   public KafkaStreamsRunner exactlyOnce(boolean exactlyOnce) {
-    return new KafkaStreamsRunner(settings.withExactlyOnce(exactlyOnce));
+    return new KafkaStreamsRunner(settings.with(d -> d.exactlyOnce = exactlyOnce));
   }
 
   /**
@@ -151,13 +153,14 @@ public final class KafkaStreamsRunner {
    */
   public KafkaStreamsRunner commitInterval(Duration interval) {
     Objects.requireNonNull(interval, "interval must not be null");
-    return new KafkaStreamsRunner(settings.withCommitMillis(Math.max(1, interval.toMillis())));
+    return new KafkaStreamsRunner(
+        settings.with(d -> d.commitMillis = Math.max(1, interval.toMillis())));
   }
 
   /** Where Kafka Streams keeps this JVM's task directories; default Kafka Streams' own. */
   public KafkaStreamsRunner stateDir(Path dir) {
     Objects.requireNonNull(dir, "dir must not be null");
-    return new KafkaStreamsRunner(settings.withStateDir(dir.toString()));
+    return new KafkaStreamsRunner(settings.with(d -> d.stateDir = dir.toString()));
   }
 
   /**
@@ -168,7 +171,7 @@ public final class KafkaStreamsRunner {
   @SuppressWarnings("unchecked")
   public KafkaStreamsRunner inputCodec(Codec<?> codec) {
     Objects.requireNonNull(codec, "codec must not be null");
-    return new KafkaStreamsRunner(settings.withInputCodec((Codec<Object>) codec));
+    return new KafkaStreamsRunner(settings.with(d -> d.inputCodec = (Codec<Object>) codec));
   }
 
   /**
@@ -177,7 +180,7 @@ public final class KafkaStreamsRunner {
   @SuppressWarnings("unchecked")
   public KafkaStreamsRunner outputCodec(Codec<?> codec) {
     Objects.requireNonNull(codec, "codec must not be null");
-    return new KafkaStreamsRunner(settings.withOutputCodec((Codec<Object>) codec));
+    return new KafkaStreamsRunner(settings.with(d -> d.outputCodec = (Codec<Object>) codec));
   }
 
   /** Sets any Kafka Streams or client config, such as {@code "max.poll.records"}. */
@@ -186,7 +189,7 @@ public final class KafkaStreamsRunner {
     Objects.requireNonNull(value, "value must not be null");
     Map<String, String> copy = new LinkedHashMap<>(settings.properties());
     copy.put(name, value);
-    return new KafkaStreamsRunner(settings.withProperties(Map.copyOf(copy)));
+    return new KafkaStreamsRunner(settings.with(d -> d.properties = Map.copyOf(copy)));
   }
 
   /**

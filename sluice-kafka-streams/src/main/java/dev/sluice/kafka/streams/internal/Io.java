@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -73,256 +74,65 @@ public final class Io {
           Map.of());
     }
 
-    public Settings withBootstrap(String value) {
-      return new Settings(
-          value,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
+    /** A copy with the fields {@code change} sets on a draft of this one. */
+    public Settings with(Consumer<Draft> change) {
+      Draft draft = new Draft(this);
+      change.accept(draft);
+      return draft.settings();
     }
 
-    public Settings withApplicationId(String value) {
-      return new Settings(
-          bootstrap,
-          value,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
+    /** The fields of a {@link Settings}, to change some of them in {@link #with}. */
+    @SuppressWarnings("MemberName")
+    public static final class Draft {
+      public String bootstrap;
+      public String applicationId;
+      public String input;
+      public String output;
+      public int partitions;
+      public long epochMillis;
+      public long graceMillis;
+      public int threads;
+      public boolean exactlyOnce;
+      public long commitMillis;
+      public String stateDir;
+      public Codec<Object> inputCodec;
+      public Codec<Object> outputCodec;
+      public Map<String, String> properties;
 
-    public Settings withInput(String value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          value,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
+      private Draft(Settings s) {
+        bootstrap = s.bootstrap;
+        applicationId = s.applicationId;
+        input = s.input;
+        output = s.output;
+        partitions = s.partitions;
+        epochMillis = s.epochMillis;
+        graceMillis = s.graceMillis;
+        threads = s.threads;
+        exactlyOnce = s.exactlyOnce;
+        commitMillis = s.commitMillis;
+        stateDir = s.stateDir;
+        inputCodec = s.inputCodec;
+        outputCodec = s.outputCodec;
+        properties = s.properties;
+      }
 
-    public Settings withOutput(String value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          value,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withPartitions(int value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          value,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withEpochMillis(long value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          value,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withGraceMillis(long value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          value,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withThreads(int value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          value,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withExactlyOnce(boolean value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          value,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withCommitMillis(long value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          value,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withStateDir(String value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          value,
-          inputCodec,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withInputCodec(Codec<Object> value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          value,
-          outputCodec,
-          properties);
-    }
-
-    public Settings withOutputCodec(Codec<Object> value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          value,
-          properties);
-    }
-
-    public Settings withProperties(Map<String, String> value) {
-      return new Settings(
-          bootstrap,
-          applicationId,
-          input,
-          output,
-          partitions,
-          epochMillis,
-          graceMillis,
-          threads,
-          exactlyOnce,
-          commitMillis,
-          stateDir,
-          inputCodec,
-          outputCodec,
-          value);
+      private Settings settings() {
+        return new Settings(
+            bootstrap,
+            applicationId,
+            input,
+            output,
+            partitions,
+            epochMillis,
+            graceMillis,
+            threads,
+            exactlyOnce,
+            commitMillis,
+            stateDir,
+            inputCodec,
+            outputCodec,
+            properties);
+      }
     }
 
     @Override

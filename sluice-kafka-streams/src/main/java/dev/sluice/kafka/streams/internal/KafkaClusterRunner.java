@@ -54,20 +54,23 @@ public final class KafkaClusterRunner implements ClusterRunner {
       id =
           "sluice-cluster-" + Long.toHexString(Integer.toUnsignedLong(args.addresses().hashCode()));
     }
+    String app = id;
     int local = args.workersPerProc();
     int workers = args.addresses().size() * local;
     Io.Settings settings =
         Io.Settings.defaults(Io.bootstrap(servers))
-            .withApplicationId(Io.checkName("applicationId", id))
-            .withInput(id + "-input")
-            .withOutput(id + "-output")
-            .withPartitions(workers)
-            .withThreads(local);
+            .with(
+                d -> {
+                  d.applicationId = Io.checkName("applicationId", app);
+                  d.input = app + "-input";
+                  d.output = app + "-output";
+                  d.partitions = workers;
+                  d.threads = local;
+                });
     String stateDir = setting("sluice.state.dir", "SLUICE_STATE_DIR");
     if (stateDir != null) {
-      settings =
-          settings.withStateDir(
-              java.nio.file.Path.of(stateDir, "proc-" + args.procId()).toString());
+      String dir = java.nio.file.Path.of(stateDir, "proc-" + args.procId()).toString();
+      settings = settings.with(d -> d.stateDir = dir);
     }
     Io.Settings io = settings;
     Plan plan = Plans.plan(flow, settings, workers);
