@@ -362,7 +362,12 @@ public final class Io {
       throw new SluiceException("interrupted while describing topic " + topic, e);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new SluiceException(
-          "topic " + topic + " could not be described in " + ADMIN_TIMEOUT, e);
+          "the Kafka cluster did not answer within "
+              + ADMIN_TIMEOUT.toSeconds()
+              + " s when asked for topic "
+              + topic
+              + ": is a broker running and reachable at the bootstrap servers given?",
+          e);
     }
   }
 
